@@ -1,0 +1,38 @@
+{
+    "name": "Star Tiering",
+    "summary": "Five-star customer tiers from annual average daily assets, "
+    "per-branch thresholds, owner routing, contact cadence and tier history",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "website": "https://example.com/retail-bank/star_tiering",
+    "author": "Retail Bank Customer Management",
+    "maintainers": [],
+    "license": "LGPL-3",
+    "development_status": "Beta",
+    "depends": ["mail", "contacts", "resource"],
+    "external_dependencies": {"python": ["xlsxwriter", "openpyxl"]},
+    "data": [
+        "security/res_groups.xml",
+        "security/ir.model.access.csv",
+        "security/star_tiering_rules.xml",
+        "data/mail_activity_type_data.xml",
+        "data/bank_branch_data.xml",
+        "data/ir_cron_data.xml",
+        "views/bank_branch_views.xml",
+        "views/star_tier_policy_line_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_users_views.xml",
+        "views/star_tier_history_views.xml",
+        "wizard/star_tier_feed_import_views.xml",
+        "wizard/star_tier_ledger_export_views.xml",
+        "views/menus.xml",
+    ],
+    "demo": ["demo/star_tiering_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "star_tiering/static/tests/tours/*.js",
+        ],
+    },
+    "application": True,
+    "installable": True,
+}

@@ -1,0 +1,224 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from .star_tier_policy_line import TIERS
+
+
+class BankBranch(models.Model):
+    _name = "bank.branch"
+    _description = "Bank Branch"
+    _inherit = ["mail.thread"]
+    _parent_store = True
+    _order = "complete_name"
+    _rec_name = "complete_name"
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    code = fields.Char(required=True, index=True, tracking=True)
+    complete_name = fields.Char(
+        compute="_compute_complete_name", store=True, recursive=True
+    )
+    active = fields.Boolean(default=True)
+    branch_type = fields.Selection(
+        [
+            ("head_office", "Head Office"),
+            ("sub_branch", "Sub-branch"),
+            ("outlet", "Outlet"),
+        ],
+        required=True,
+        default="sub_branch",
+        tracking=True,
+    )
+    parent_id = fields.Many2one(
+        "bank.branch", string="Parent Branch", index=True, ondelete="restrict"
+    )
+    parent_path = fields.Char(index=True)
+    child_ids = fields.One2many("bank.branch", "parent_id", string="Outlets")
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    president_id = fields.Many2one(
+        "res.users",
+        string="Branch President",
+        tracking=True,
+        domain="[('share', '=', False)]",
+    )
+    accounting_supervisor_id = fields.Many2one(
+        "res.users",
+        string="Accounting Supervisor",
+        tracking=True,
+        domain="[('share', '=', False)]",
+    )
+    resource_calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Working-day Calendar",
+        default=lambda self: self.env.company.resource_calendar_id,
+        help="The bank's business calendar for this branch: public holidays "
+        "are leaves of this calendar.",
+    )
+    tier_policy_line_ids = fields.One2many(
+        "star.tier.policy.line",
+        "branch_id",
+        string="Own Tier Policy",
+        copy=True,
+    )
+    policy_branch_id = fields.Many2one(
+        "bank.branch",
+        string="Policy Applied",
+        compute="_compute_policy_branch_id",
+        help="The branch whose tier policy applies here: this branch when it "
+        "has its own, otherwise the nearest parent with one (head office).",
+    )
+    user_ids = fields.One2many("res.users", "branch_id", string="Staff")
+    tiering_date = fields.Date(
+        string="Last Tiering Run",
+        readonly=True,
+        copy=False,
+        help="Date of the last nightly tiering run that completed for this branch.",
+    )
+    customer_count = fields.Integer(compute="_compute_coverage")
+    tiered_count = fields.Integer(string="Tiered Customers", compute="_compute_coverage")
+    tier_coverage = fields.Float(
+        string="Tiering Coverage (%)", compute="_compute_coverage", digits=(5, 1)
+    )
+
+    _sql_constraints = [
+        ("code_uniq", "unique(code)", "The branch code must be unique."),
+    ]
+
+    @api.depends("name", "parent_id.complete_name")
+    def _compute_complete_name(self):
+        for branch in self:
+            if branch.parent_id:
+                branch.complete_name = f"{branch.parent_id.complete_name} / {branch.name}"
+            else:
+                branch.complete_name = branch.name
+
+    @api.constrains("parent_id")
+    def _check_parent_id(self):
+        if self._has_cycle():
+            raise ValidationError(_("A branch cannot be its own parent."))
+
+    @api.depends("tier_policy_line_ids", "parent_id")
+    def _compute_policy_branch_id(self):
+        for branch in self:
+            branch.policy_branch_id = branch._get_policy_branch()
+
+    def _get_policy_branch(self):
+        """Nearest branch up the tree (self included) that has its own policy;
+        an outlet inherits its sub-branch's, a sub-branch head office's."""
+        self.ensure_one()
+        branch = self
+        while branch:
+            if branch.tier_policy_line_ids:
+                return branch
+            branch = branch.parent_id
+        head_office = self.env.ref("star_tiering.branch_head_office", raise_if_not_found=False)
+        if head_office and head_office.sudo().tier_policy_line_ids:
+            return head_office
+        return self.browse()
+
+    def _get_tier_policy(self):
+        """{branch_id: {tier: policy line}} for every branch of self."""
+        result = {}
+        for branch in self.sudo():
+            source = branch._get_policy_branch()
+            result[branch.id] = {line.star_tier: line for line in source.tier_policy_line_ids}
+        return result
+
+    def _compute_coverage(self):
+        Partner = self.env["res.partner"].sudo()
+        totals = dict(
+            Partner._read_group([("branch_id", "in", self.ids)], ["branch_id"], ["__count"])
+        )
+        tiered = dict(
+            Partner._read_group(
+                [("branch_id", "in", self.ids), ("star_tier", "!=", "0")],
+                ["branch_id"],
+                ["__count"],
+            )
+        )
+        for branch in self:
+            total = totals.get(branch, 0)
+            branch.customer_count = total
+            branch.tiered_count = tiered.get(branch, 0)
+            branch.tier_coverage = 100.0 * branch.tiered_count / total if total else 0.0
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_customise_tier_policy(self):
+        """Start an own policy from the one currently applied."""
+        self.check_access("write")
+        for branch in self:
+            if branch.tier_policy_line_ids:
+                continue
+            source = branch._get_policy_branch()
+            if not source:
+                raise UserError(_("There is no head-office tier policy to copy."))
+            source.tier_policy_line_ids.copy({"branch_id": branch.id})
+        return True
+
+    def action_reset_tier_policy(self):
+        """Drop the own policy: the branch inherits its parent's again."""
+        self.check_access("write")
+        head_office = self.env.ref("star_tiering.branch_head_office", raise_if_not_found=False)
+        if head_office and head_office in self:
+            raise UserError(_("Head office's policy is the default of the bank; edit it instead."))
+        self.tier_policy_line_ids.unlink()
+        return True
+
+    def action_star_tiering(self):
+        """Re-tier every customer of these branches (and their outlets) now."""
+        branches = self.search([("id", "child_of", self.ids)])
+        branches.check_access("write")
+        self.env["res.partner"].sudo()._star_tiering_apply(branches, reason="manual")
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": _("Customers of %(count)s branch(es) were re-tiered.", count=len(branches)),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def action_view_customers(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("star_tiering.action_bank_customers")
+        action["domain"] = [("branch_id", "child_of", self.ids)]
+        action["context"] = {}
+        return action
+
+    def _check_tier_policy(self):
+        """A branch's own policy: every tier exactly once, 1★ and 2★ from 0,
+        and 3★ < 4★ < 5★ minimums strictly increasing above 0."""
+        for branch in self:
+            lines = branch.tier_policy_line_ids
+            if not lines:
+                continue
+            tiers = lines.mapped("star_tier")
+            # Data files create a policy line by line (install_mode): only a
+            # complete policy is checked for completeness, but every step is
+            # checked for order.
+            complete = sorted(tiers) == [t for t, _label in TIERS]
+            if not complete and not self.env.context.get("install_mode"):
+                raise ValidationError(
+                    _("The tier policy of %(branch)s must define each tier from 1★ to 5★ exactly once.",
+                      branch=branch.display_name)
+                )
+            by_tier = {line.star_tier: line.min_aum for line in lines}
+            previous = 0.0
+            for tier in ("3", "4", "5"):
+                if tier not in by_tier:
+                    continue
+                if by_tier[tier] <= previous:
+                    raise ValidationError(
+                        _(
+                            "Tier thresholds of %(branch)s must be strictly increasing from 2★ to 5★: "
+                            "the %(tier)s★ minimum (%(amount)s) is not above the previous tier's (%(previous)s).",
+                            branch=branch.display_name,
+                            tier=tier,
+                            amount=f"{by_tier[tier]:,.2f}",
+                            previous=f"{previous:,.2f}",
+                        )
+                    )
+                previous = by_tier[tier]

@@ -1,0 +1,516 @@
+"""The nightly star-tiering engine.
+
+Every step is one set-based SQL statement over the customers of a chunk of
+branches (never a query per customer), so that a million customers tier in
+seconds; the ORM is used only for the few per-branch notifications.
+"""
+import logging
+from collections import defaultdict
+
+from markupsafe import Markup, escape
+
+from odoo import _, api, fields, models
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+# DOMAIN.md §1: a change of AUM of 200,000 or more (either way) since the
+# previous run is reported to the branch president (大额资产变化+20万以上).
+AUM_CHANGE_ALERT = 200000
+# Customers per committed chunk of the nightly job: a crash loses at most one
+# chunk, and every branch is either fully tiered or untouched.
+CHUNK_CUSTOMERS = 100000
+# Lines listed in a notification before "and N more".
+NOTIFY_LIST_LIMIT = 30
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # ------------------------------------------------------------------
+    # Scheduling
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_star_tiering(self):
+        """One chunk of branches per call; the cron framework commits after
+        each call and calls again while ``remaining`` is positive."""
+        today = fields.Date.context_today(self)
+        pending = self.env["bank.branch"].search(
+            ["|", ("tiering_date", "=", False), ("tiering_date", "<", today)], order="id"
+        )
+        if not pending:
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return 0
+        chunk = self._star_tiering_next_chunk(pending)
+        stats = self._star_tiering_apply(chunk, reason="nightly")
+        chunk.write({"tiering_date": today})
+        remaining = len(pending) - len(chunk)
+        _logger.info("Star tiering: %s branch(es) done, %s remaining: %s", len(chunk), remaining, stats)
+        self.env["ir.cron"]._notify_progress(done=len(chunk), remaining=remaining)
+        return remaining
+
+    @api.model
+    def _star_tiering_run_all(self, commit=False):
+        """Run every pending chunk now (set-up scripts and benchmarks); commits
+        between chunks when asked, as the cron framework does."""
+        while self._cron_star_tiering():
+            if commit:
+                self.env.cr.commit()
+        if commit:
+            self.env.cr.commit()
+
+    @api.model
+    def _star_tiering_next_chunk(self, branches):
+        """Leading branches of ``branches`` holding about CHUNK_CUSTOMERS customers."""
+        counts = dict(self.env.execute_query(SQL(
+            "SELECT branch_id, count(*) FROM res_partner WHERE branch_id = ANY(%s) GROUP BY branch_id",
+            branches.ids,
+        )))
+        chunk, total = [], 0
+        for branch in branches:
+            chunk.append(branch.id)
+            total += counts.get(branch.id, 0)
+            if total >= CHUNK_CUSTOMERS:
+                break
+        return branches.browse(chunk)
+
+    # ------------------------------------------------------------------
+    # The engine
+    # ------------------------------------------------------------------
+    @api.model
+    def _star_tiering_apply(self, branches, partner_ids=None, reason="nightly"):
+        """Tier, route, schedule and alert the customers of ``branches``
+        (optionally only ``partner_ids``). Writes only what changes: a second
+        run over unchanged data writes nothing. Returns counters."""
+        self.env.flush_all()
+        policies = branches._get_tier_policy()
+        branch_ids = [bid for bid in branches.ids if policies.get(bid)]
+        stats = {"tier_changes": 0, "owner_changes": 0, "maintenance_todos": 0, "aum_alerts": 0}
+        if not branch_ids:
+            return stats
+        scope = SQL("p.branch_id = ANY(%s) AND p.active", branch_ids)
+        if partner_ids is not None:
+            scope = SQL("%s AND p.id = ANY(%s)", scope, list(partner_ids))
+
+        tier_rows = self._sql_assign_tiers(scope, branch_ids, policies, reason)
+        stats["tier_changes"] = len(tier_rows)
+        owner_rows = self._sql_route_owners(scope, branch_ids, policies, "tier_owner_id", "primary_role")
+        secondary_rows = self._sql_route_owners(
+            scope, branch_ids, policies, "tier_secondary_owner_id", "secondary_role"
+        )
+        stats["owner_changes"] = len(owner_rows) + len(secondary_rows)
+        self._sql_hand_over_activities(owner_rows)
+        self._sql_post_tracking(tier_rows, owner_rows, secondary_rows)
+        self._sql_refresh_next_contact_date(scope=scope, branch_ids=branch_ids, policies=policies)
+        stats["maintenance_todos"] = self._sql_schedule_maintenance(scope)
+        alerts = self._sql_detect_aum_changes(scope)
+        stats["aum_alerts"] = len(alerts)
+        self._sql_schedule_aum_change(alerts)
+        self.env.invalidate_all()
+        self._notify_handovers(owner_rows)
+        self._notify_aum_changes(alerts)
+        return stats
+
+    def _sql_context(self):
+        return {
+            "today": fields.Date.context_today(self),
+            "now": fields.Datetime.now(),
+            "uid": self.env.uid,
+        }
+
+    @api.model
+    def _sql_assign_tiers(self, scope, branch_ids, policies, reason):
+        """The tier rule (DOMAIN.md §1), in one statement: AUM ≥ the branch's
+        5★, 4★, 3★ minimum (boundaries included), else 2★ for any business
+        (AUM > 0 or the feed's flag), else 1★. Changed tiers get a history row.
+        Returns [(partner_id, old_tier, new_tier)]."""
+        mins = {t: [float(policies[b][t].min_aum) for b in branch_ids] for t in ("3", "4", "5")}
+        ctx = self._sql_context()
+        return self.env.execute_query(SQL(
+            """
+            WITH th AS (
+                SELECT * FROM unnest(%(b)s::int[], %(m3)s::numeric[], %(m4)s::numeric[], %(m5)s::numeric[])
+                    AS th(branch_id, min3, min4, min5)
+            ), calc AS (
+                SELECT p.id, p.branch_id, p.star_tier AS old_tier, COALESCE(p.aum_daily_avg, 0) AS aum,
+                       CASE WHEN COALESCE(p.aum_daily_avg, 0) >= th.min5 THEN '5'
+                            WHEN COALESCE(p.aum_daily_avg, 0) >= th.min4 THEN '4'
+                            WHEN COALESCE(p.aum_daily_avg, 0) >= th.min3 THEN '3'
+                            WHEN COALESCE(p.aum_daily_avg, 0) > 0 OR p.has_business THEN '2'
+                            ELSE '1' END AS new_tier
+                  FROM res_partner p
+                  JOIN th ON th.branch_id = p.branch_id
+                 WHERE %(scope)s
+            ), upd AS (
+                UPDATE res_partner p
+                   SET star_tier = calc.new_tier, star_tier_date = %(today)s,
+                       write_uid = %(uid)s, write_date = %(now)s
+                  FROM calc
+                 WHERE p.id = calc.id AND p.star_tier IS DISTINCT FROM calc.new_tier
+             RETURNING p.id, p.branch_id, calc.old_tier, calc.new_tier, calc.aum
+            )
+            INSERT INTO star_tier_history
+                   (partner_id, branch_id, date, old_tier, new_tier, aum, currency_id, reason,
+                    create_uid, create_date, write_uid, write_date)
+            SELECT id, branch_id, %(today)s, old_tier, new_tier, aum, %(cny)s, %(reason)s,
+                   %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM upd
+         RETURNING partner_id, old_tier, new_tier
+            """,
+            b=branch_ids, m3=mins["3"], m4=mins["4"], m5=mins["5"], scope=scope,
+            cny=self.env.ref("base.CNY").id, reason=reason, **ctx,
+        ))
+
+    @api.model
+    def _star_tiering_candidates(self, branch_ids, policies, role_field):
+        """[(branch_id, role, user_id)]: for each branch and the roles its
+        policy routes to, the active staff holding the role in the branch, or
+        in the nearest parent branch that has any (an outlet's 5★ customers go
+        to its sub-branch president)."""
+        users = self.env["res.users"].sudo().search(
+            [("branch_id", "!=", False), ("bank_role", "!=", False), ("share", "=", False)], order="id"
+        )
+        by_branch_role = defaultdict(list)
+        for user in users:
+            by_branch_role[user.branch_id.id, user.bank_role].append(user.id)
+        rows = []
+        for branch in self.env["bank.branch"].sudo().browse(branch_ids):
+            roles = {line[role_field] for line in policies[branch.id].values() if line[role_field]}
+            for role in roles:
+                source = branch
+                while source and not by_branch_role.get((source.id, role)):
+                    source = source.parent_id
+                for user_id in by_branch_role.get((source.id, role), []) if source else []:
+                    rows.append((branch.id, role, user_id))
+        return rows
+
+    @api.model
+    def _sql_route_owners(self, scope, branch_ids, policies, owner_field, role_field):
+        """Owner routing for one owner column. A customer whose owner still
+        holds the tier's role (in the branch or the parent that supplies it)
+        keeps them: no churn. The others fill up the least-loaded candidates
+        first (water-filling), so the load evens out.
+        Returns [(partner_id, old_owner, new_owner)] for the changed ones."""
+        candidates = self._star_tiering_candidates(branch_ids, policies, role_field)
+        pol = [(b, t, line[role_field] or None) for b in branch_ids for t, line in policies[b].items()]
+        column = SQL.identifier(owner_field)
+        ctx = self._sql_context()
+        return self.env.execute_query(SQL(
+            """
+            WITH elig AS (
+                SELECT * FROM unnest(%(eb)s::int[], %(er)s::varchar[], %(eu)s::int[]) AS e(branch_id, role, user_id)
+            ), pol AS (
+                SELECT * FROM unnest(%(pb)s::int[], %(pt)s::varchar[], %(pr)s::varchar[]) AS pol(branch_id, tier, role)
+            ), cust AS (
+                SELECT p.id, p.branch_id, pol.role, p.%(column)s AS owner
+                  FROM res_partner p
+                  JOIN pol ON pol.branch_id = p.branch_id AND pol.tier = p.star_tier
+                 WHERE %(scope)s
+            ), keep AS (
+                SELECT c.id, c.branch_id, c.role, c.owner
+                  FROM cust c
+                  JOIN elig e ON e.branch_id = c.branch_id AND e.role = c.role AND e.user_id = c.owner
+            ), load AS (
+                SELECT e.branch_id, e.role, e.user_id, count(k.id) AS held
+                  FROM elig e
+                  LEFT JOIN keep k ON k.branch_id = e.branch_id AND k.role = e.role AND k.owner = e.user_id
+                 GROUP BY e.branch_id, e.role, e.user_id
+            ), todo AS (
+                SELECT c.id, c.branch_id, c.role, c.owner,
+                       row_number() OVER (PARTITION BY c.branch_id, c.role ORDER BY c.id) AS seq
+                  FROM cust c
+                 WHERE NOT EXISTS (SELECT 1 FROM keep k WHERE k.id = c.id)
+            ), bounds AS (
+                -- the fill level never exceeds the heaviest load + ceil(new / candidates)
+                SELECT l.branch_id, l.role, max(l.held) + ceil(n.todo::numeric / count(*)) AS top
+                  FROM load l
+                  JOIN (SELECT branch_id, role, count(*) AS todo FROM todo GROUP BY branch_id, role) n
+                    ON n.branch_id = l.branch_id AND n.role = l.role
+                 GROUP BY l.branch_id, l.role, n.todo
+            ), slots AS (
+                -- water-filling: the k-th customer to place takes the k-th free slot
+                -- ordered by the load it brings its owner to, so loads even out
+                SELECT l.branch_id, l.role, l.user_id,
+                       row_number() OVER (PARTITION BY l.branch_id, l.role ORDER BY s.level, l.user_id) AS seq
+                  FROM load l
+                  JOIN bounds b ON b.branch_id = l.branch_id AND b.role = l.role
+                 CROSS JOIN LATERAL generate_series(l.held, b.top::bigint) AS s(level)
+            ), assign AS (
+                SELECT t.id, t.owner AS old_owner, s.user_id AS new_owner
+                  FROM todo t
+                  LEFT JOIN slots s ON s.branch_id = t.branch_id AND s.role = t.role AND s.seq = t.seq
+            )
+            UPDATE res_partner p
+               SET %(column)s = a.new_owner, write_uid = %(uid)s, write_date = %(now)s
+              FROM assign a
+             WHERE p.id = a.id AND p.%(column)s IS DISTINCT FROM a.new_owner
+         RETURNING p.id, a.old_owner, a.new_owner
+            """,
+            eb=[c[0] for c in candidates], er=[c[1] for c in candidates], eu=[c[2] for c in candidates],
+            pb=[p[0] for p in pol], pt=[p[1] for p in pol], pr=[p[2] for p in pol],
+            column=column, scope=scope, **ctx,
+        ))
+
+    @api.model
+    def _sql_hand_over_activities(self, owner_rows):
+        """Open tiering to-dos follow the customer to the new owner."""
+        moved = [r for r in owner_rows if r[1] and r[2]]
+        if not moved:
+            return
+        self.env.execute_query(SQL(
+            """
+            UPDATE mail_activity a
+               SET user_id = h.new_owner
+              FROM unnest(%s::int[], %s::int[], %s::int[]) AS h(partner_id, old_owner, new_owner)
+             WHERE a.res_model = 'res.partner' AND a.res_id = h.partner_id
+               AND a.user_id = h.old_owner AND a.activity_type_id = ANY(%s)
+            """,
+            [r[0] for r in moved], [r[1] for r in moved], [r[2] for r in moved],
+            self.env["mail.activity"]._star_tiering_activity_types().ids,
+        ))
+
+    @api.model
+    def _sql_post_tracking(self, tier_rows, owner_rows, secondary_rows):
+        """Chatter tracking of tier and owner changes, written in bulk as
+        mail.tracking.value rows, exactly as mail.thread's tracking stores them.
+        A first tiering or first assignment is in the history, not the chatter."""
+        tracked = defaultdict(list)
+        tier_labels = dict(self._fields["star_tier"]._description_selection(self.env))
+        for pid, old, new in tier_rows:
+            if old and old != "0":
+                tracked[pid].append(("star_tier", None, None, tier_labels.get(old), tier_labels.get(new)))
+        user_ids = {u for rows in (owner_rows, secondary_rows) for r in rows for u in r[1:] if u}
+        names = {u.id: u.name for u in self.env["res.users"].sudo().browse(list(user_ids))}
+        for field_name, rows in (("tier_owner_id", owner_rows), ("tier_secondary_owner_id", secondary_rows)):
+            for pid, old, new in rows:
+                if old:
+                    tracked[pid].append((field_name, old, new or 0, names.get(old), names.get(new, "")))
+        if not tracked:
+            return
+        field_ids = {
+            name: self.env["ir.model.fields"]._get("res.partner", name).id
+            for name in ("star_tier", "tier_owner_id", "tier_secondary_owner_id")
+        }
+        partner_ids = list(tracked)
+        ctx = self._sql_context()
+        messages = dict(self.env.execute_query(SQL(
+            """
+            INSERT INTO mail_message (model, res_id, message_type, subtype_id, author_id, date, body,
+                                      is_internal, message_id, create_uid, create_date, write_uid, write_date)
+            SELECT 'res.partner', pid, 'notification', %(subtype)s, %(author)s, %(now)s, '',
+                   TRUE, '<' || gen_random_uuid() || '-star-tiering@odoo>', %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM unnest(%(pids)s::int[]) AS pid
+         RETURNING res_id, id
+            """,
+            subtype=self.env.ref("mail.mt_note").id,
+            author=self.env.ref("base.partner_root").id,
+            pids=partner_ids, **ctx,
+        )))
+        values = [
+            (messages[pid], field_ids[f], old_i, new_i, old_c, new_c)
+            for pid, items in tracked.items()
+            for f, old_i, new_i, old_c, new_c in items
+        ]
+        self.env.execute_query(SQL(
+            """
+            INSERT INTO mail_tracking_value (mail_message_id, field_id, old_value_integer, new_value_integer,
+                                             old_value_char, new_value_char,
+                                             create_uid, create_date, write_uid, write_date)
+            SELECT v.msg, v.field, v.old_i, v.new_i, v.old_c, v.new_c, %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM unnest(%(msg)s::int[], %(field)s::int[], %(old_i)s::int[], %(new_i)s::int[],
+                          %(old_c)s::varchar[], %(new_c)s::varchar[])
+                   AS v(msg, field, old_i, new_i, old_c, new_c)
+            """,
+            msg=[v[0] for v in values], field=[v[1] for v in values],
+            old_i=[v[2] for v in values], new_i=[v[3] for v in values],
+            old_c=[v[4] for v in values], new_c=[v[5] for v in values], **ctx,
+        ))
+
+    @api.model
+    def _sql_refresh_next_contact_date(self, scope=None, branch_ids=None, policies=None, partner_ids=None):
+        """The contact-cadence rule (DOMAIN.md §1, 存量客户的分级维护): next
+        contact = last contact + the tier's cadence; never contacted = due
+        since tiered. The only implementation, used nightly and on edits."""
+        if partner_ids is not None:
+            partners = self.browse(partner_ids).exists().filtered("branch_id")
+            if not partners:
+                return
+            self.env.flush_all()
+            branch_ids = partners.branch_id.ids
+            policies = partners.branch_id._get_tier_policy()
+            scope = SQL("p.id = ANY(%s)", partners.ids)
+        pol = [(b, t, line.cadence_days) for b in branch_ids for t, line in policies.get(b, {}).items()]
+        if not pol:
+            return
+        self.env.execute_query(SQL(
+            """
+            WITH pol AS (
+                SELECT * FROM unnest(%(pb)s::int[], %(pt)s::varchar[], %(pc)s::int[]) AS pol(branch_id, tier, cadence)
+            ), calc AS (
+                SELECT p.id, COALESCE(p.last_contact_date + pol.cadence, p.star_tier_date) AS next_date
+                  FROM res_partner p
+                  JOIN pol ON pol.branch_id = p.branch_id AND pol.tier = p.star_tier
+                 WHERE %(scope)s
+            )
+            UPDATE res_partner p SET next_contact_date = calc.next_date
+              FROM calc
+             WHERE p.id = calc.id AND p.next_contact_date IS DISTINCT FROM calc.next_date
+            """,
+            pb=[p[0] for p in pol], pt=[p[1] for p in pol], pc=[p[2] for p in pol], scope=scope,
+        ))
+        if partner_ids is not None:
+            self.invalidate_model(["next_contact_date"])
+
+    @api.model
+    def _sql_insert_activities(self, select_sql):
+        """Insert tiering to-dos from a SELECT of (partner_id, user_id, type,
+        deadline, summary, note): the same columns mail.activity.create writes,
+        minus the per-record notification mail (a nightly batch must not mail
+        thousands of times; the to-dos show in each owner's activity menu)."""
+        ctx = self._sql_context()
+        rows = self.env.execute_query(SQL(
+            """
+            INSERT INTO mail_activity (res_model_id, res_model, res_id, res_name, activity_type_id, user_id,
+                                       user_tz, date_deadline, summary, note, automated, active,
+                                       create_uid, create_date, write_uid, write_date)
+            SELECT %(model_id)s, 'res.partner', s.partner_id, rp.complete_name, s.type_id, s.user_id,
+                   up.tz, s.deadline, s.summary, s.note, TRUE, TRUE, %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM (%(select)s) AS s(partner_id, user_id, type_id, deadline, summary, note)
+              JOIN res_partner rp ON rp.id = s.partner_id
+              JOIN res_users u ON u.id = s.user_id
+              JOIN res_partner up ON up.id = u.partner_id
+             WHERE NOT EXISTS (
+                    SELECT 1 FROM mail_activity a
+                     WHERE a.res_model = 'res.partner' AND a.res_id = s.partner_id
+                       AND a.activity_type_id = s.type_id AND a.active)
+         RETURNING id
+            """,
+            model_id=self.env["ir.model"]._get_id("res.partner"), select=select_sql, **ctx,
+        ))
+        return len(rows)
+
+    @api.model
+    def _sql_schedule_maintenance(self, scope):
+        """One open "customer maintenance" to-do per due customer, for its owner."""
+        activity_type = self.env.ref("star_tiering.mail_activity_type_customer_maintenance")
+        today = fields.Date.context_today(self)
+        return self._sql_insert_activities(SQL(
+            """
+            SELECT p.id, p.tier_owner_id, %(type)s, p.next_contact_date, %(summary)s, NULL::text
+              FROM res_partner p
+             WHERE %(scope)s AND p.tier_owner_id IS NOT NULL AND p.next_contact_date <= %(today)s
+            """,
+            type=activity_type.id, summary=activity_type.summary or activity_type.name,
+            scope=scope, today=today,
+        ))
+
+    @api.model
+    def _sql_detect_aum_changes(self, scope):
+        """Remember the AUM seen by this run; return the customers whose AUM
+        moved by AUM_CHANGE_ALERT or more either way since the previous run:
+        [(partner_id, branch_id, old_aum, new_aum)]."""
+        return self.env.execute_query(SQL(
+            """
+            WITH calc AS (
+                SELECT p.id, p.branch_id, p.tier_aum AS old_aum, COALESCE(p.aum_daily_avg, 0) AS new_aum
+                  FROM res_partner p
+                 WHERE %(scope)s AND p.tier_aum IS DISTINCT FROM COALESCE(p.aum_daily_avg, 0)
+            ), upd AS (
+                UPDATE res_partner p SET tier_aum = calc.new_aum
+                  FROM calc WHERE p.id = calc.id
+             RETURNING calc.id, calc.branch_id, calc.old_aum, calc.new_aum
+            )
+            SELECT id, branch_id, old_aum, new_aum FROM upd
+             WHERE old_aum IS NOT NULL AND abs(new_aum - old_aum) >= %(alert)s
+             ORDER BY branch_id, abs(new_aum - old_aum) DESC
+            """,
+            scope=scope, alert=AUM_CHANGE_ALERT,
+        ))
+
+    @api.model
+    def _sql_schedule_aum_change(self, alerts):
+        if not alerts:
+            return 0
+        activity_type = self.env.ref("star_tiering.mail_activity_type_aum_change")
+        today = fields.Date.context_today(self)
+        return self._sql_insert_activities(SQL(
+            """
+            SELECT p.id, p.tier_owner_id, %(type)s, %(today)s::date, %(summary)s,
+                   '<p>' || to_char(a.old_aum, 'FM999,999,999,990.00') || ' → '
+                         || to_char(a.new_aum, 'FM999,999,999,990.00') || ' CNY</p>'
+              FROM unnest(%(pids)s::int[], %(old)s::numeric[], %(new)s::numeric[]) AS a(partner_id, old_aum, new_aum)
+              JOIN res_partner p ON p.id = a.partner_id
+             WHERE p.tier_owner_id IS NOT NULL
+            """,
+            type=activity_type.id, today=today, summary=activity_type.summary or activity_type.name,
+            pids=[a[0] for a in alerts], old=[a[2] for a in alerts], new=[a[3] for a in alerts],
+        ))
+
+    # ------------------------------------------------------------------
+    # Per-branch notifications (one message per branch and run)
+    # ------------------------------------------------------------------
+    @api.model
+    def _notify_handovers(self, owner_rows):
+        """A tier change hands the customer over: both owners are told, in one
+        message per branch on the branch's thread."""
+        moved = [r for r in owner_rows if r[1] and r[2]]
+        if not moved:
+            return
+        partners = self.sudo().browse([r[0] for r in moved])
+        users = self.env["res.users"].sudo().browse({u for r in moved for u in r[1:]})
+        by_branch = defaultdict(list)
+        for pid, old, new in moved:
+            by_branch[partners.browse(pid).branch_id].append((pid, old, new))
+        for branch, rows in by_branch.items():
+            lines = [
+                Markup("<li>%s: %s → %s</li>") % (
+                    partners.browse(pid).display_name, users.browse(old).name, users.browse(new).name
+                )
+                for pid, old, new in rows[:NOTIFY_LIST_LIMIT]
+            ]
+            body = Markup("<p>%s</p><ul>%s</ul>") % (
+                _("%(count)s customer(s) were handed over to a new owner after a tier change:", count=len(rows)),
+                Markup("").join(lines),
+            )
+            if len(rows) > NOTIFY_LIST_LIMIT:
+                body += Markup("<p>%s</p>") % _("… and %(count)s more.", count=len(rows) - NOTIFY_LIST_LIMIT)
+            recipients = users.browse({u for r in rows for u in r[1:]}).partner_id
+            branch.sudo().message_post(
+                body=body, partner_ids=recipients.ids, subtype_xmlid="mail.mt_note",
+                message_type="comment",
+            )
+
+    @api.model
+    def _notify_aum_changes(self, alerts):
+        """Large asset changes are reported to the branch president."""
+        if not alerts:
+            return
+        partners = self.sudo().browse([a[0] for a in alerts])
+        by_branch = defaultdict(list)
+        for pid, branch_id, old, new in alerts:
+            by_branch[branch_id].append((pid, old, new))
+        for branch in self.env["bank.branch"].sudo().browse(list(by_branch)):
+            rows = by_branch[branch.id]
+            president = branch.president_id or branch.parent_id.president_id
+            lines = [
+                Markup("<li>%s: %s → %s CNY</li>") % (
+                    partners.browse(pid).display_name, f"{old:,.2f}", f"{new:,.2f}"
+                )
+                for pid, old, new in rows[:NOTIFY_LIST_LIMIT]
+            ]
+            body = Markup("<p>%s</p><ul>%s</ul>") % (
+                _(
+                    "%(count)s customer(s) changed their assets by %(amount)s CNY or more since the "
+                    "previous tiering run; their owners have a to-do to contact them:",
+                    count=len(rows), amount=f"{AUM_CHANGE_ALERT:,}",
+                ),
+                Markup("").join(lines),
+            )
+            if len(rows) > NOTIFY_LIST_LIMIT:
+                body += Markup("<p>%s</p>") % escape(
+                    _("… and %(count)s more.", count=len(rows) - NOTIFY_LIST_LIMIT)
+                )
+            branch.message_post(
+                body=body, partner_ids=president.partner_id.ids, subtype_xmlid="mail.mt_note",
+                message_type="comment",
+            )

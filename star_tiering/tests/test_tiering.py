@@ -1,0 +1,126 @@
+from unittest.mock import patch
+
+from odoo.tests import tagged
+
+from odoo.addons.star_tiering.models import res_partner_tiering
+
+from .common import StarTieringCase
+
+
+@tagged("post_install", "-at_install")
+class TestTiering(StarTieringCase):
+    def test_boundaries(self):
+        cases = [
+            (0.0, False, "1"),
+            (0.0, True, "2"),
+            (0.01, True, "2"),
+            (49999.99, True, "2"),
+            (50000.0, True, "3"),
+            (299999.99, True, "3"),
+            (300000.0, True, "4"),
+            (999999.99, True, "4"),
+            (1000000.0, True, "5"),
+            (25000000.0, True, "5"),
+        ]
+        customers = [self.make_customer(aum, has_business=flag) for aum, flag, _tier in cases]
+        self.run_tiering()
+        for customer, (aum, flag, tier) in zip(customers, cases):
+            self.assertEqual(customer.star_tier, tier, f"AUM {aum:,.2f} business={flag}")
+            self.assertEqual(customer.star_tier_date, self.today)
+
+    def test_branch_override_and_outlet_inheritance(self):
+        self.customise_policy(self.branch_b, **{"3": 100000, "4": 500000, "5": 2000000})
+        in_a = self.make_customer(100000)
+        in_b = [self.make_customer(aum, branch=self.branch_b) for aum in (99999.99, 100000, 1999999.99, 2000000)]
+        outlet = self.make_customer(1000000, branch=self.outlet_a1)
+        self.run_tiering()
+        self.assertEqual(in_a.star_tier, "3")
+        self.assertEqual([c.star_tier for c in in_b], ["2", "3", "4", "5"])
+        self.assertEqual(outlet.star_tier, "5")
+        # the outlet follows its sub-branch's own policy once A has one
+        self.customise_policy(self.branch_a, **{"3": 60000, "4": 1000001, "5": 3000000})
+        self.run_tiering()
+        self.assertEqual(outlet.star_tier, "3")
+
+    def test_history_and_tracking(self):
+        customer = self.make_customer(60000)
+        self.run_tiering()
+        history = customer.star_tier_history_ids
+        self.assertEqual(len(history), 1)
+        self.assertEqual((history.old_tier, history.new_tier, history.aum, history.reason), ("0", "3", 60000, "nightly"))
+        # first tiering is in the history, not in the chatter
+        self.assertFalse(customer.message_ids.tracking_value_ids.filtered(
+            lambda t: t.field_id.name == "star_tier"))
+        self.set_aum(customer, 300000)
+        self.run_tiering(reason="manual")
+        customer.invalidate_recordset()
+        self.assertEqual(customer.star_tier, "4")
+        latest = customer.star_tier_history_ids[0]
+        self.assertEqual((latest.old_tier, latest.new_tier, latest.reason), ("3", "4", "manual"))
+        tracking = customer.message_ids.tracking_value_ids.filtered(lambda t: t.field_id.name == "star_tier")
+        self.assertEqual(len(tracking), 1)
+        self.assertEqual((tracking.old_value_char, tracking.new_value_char), ("3 Stars", "4 Stars"))
+
+    def test_second_run_writes_nothing(self):
+        customers = [self.make_customer(aum) for aum in (0, 1000, 80000, 400000, 5000000)]
+        customers += [self.make_customer(70000, branch=self.outlet_a1), self.make_customer(2000, branch=self.branch_b)]
+        self.run_tiering()
+        self.env.flush_all()
+
+        def snapshot():
+            self.env.cr.execute("""
+                SELECT (SELECT count(*) FROM star_tier_history),
+                       (SELECT count(*) FROM mail_activity),
+                       (SELECT count(*) FROM mail_message),
+                       (SELECT count(*) FROM mail_tracking_value),
+                       (SELECT max(write_date) FROM res_partner WHERE branch_id IS NOT NULL)
+            """)
+            return self.env.cr.fetchone()
+
+        before = snapshot()
+        stats = self.run_tiering()
+        self.assertEqual(stats, {"tier_changes": 0, "owner_changes": 0, "maintenance_todos": 0, "aum_alerts": 0})
+        self.assertEqual(snapshot(), before)
+
+    def test_retier_selected_customers_only(self):
+        first, second = self.make_customer(80000), self.make_customer(80000)
+        self.env["res.partner"].browse(first.id).with_user(self.president_a).action_star_tiering()
+        self.assertEqual((first.star_tier, second.star_tier), ("3", "0"))
+        self.assertEqual(first.star_tier_history_ids.reason, "manual")
+
+    def test_retier_branch_includes_outlets(self):
+        in_a, in_o1, in_b = (self.make_customer(80000), self.make_customer(80000, branch=self.outlet_a1),
+                             self.make_customer(80000, branch=self.branch_b))
+        self.branch_a.with_user(self.president_a).action_star_tiering()
+        self.assertEqual((in_a.star_tier, in_o1.star_tier, in_b.star_tier), ("3", "3", "0"))
+
+    def test_cron_chunks_and_resume(self):
+        in_a, in_b = self.make_customer(80000), self.make_customer(80000, branch=self.branch_b)
+        Partner = self.env["res.partner"]
+        branches = self.env["bank.branch"].search([])
+        with patch.object(res_partner_tiering, "CHUNK_CUSTOMERS", 1):
+            remaining = Partner._cron_star_tiering()
+            done = branches.filtered(lambda b: b.tiering_date == self.today)
+            self.assertTrue(done)
+            self.assertEqual(remaining, len(branches) - len(done))
+            self.assertEqual((in_a.star_tier, in_b.star_tier), ("3", "0"))
+            # a crash in a later chunk leaves that chunk untouched ...
+            with patch.object(type(Partner), "_star_tiering_apply", side_effect=RuntimeError("boom")):
+                with self.assertRaises(RuntimeError), self.env.cr.savepoint():
+                    Partner._cron_star_tiering()
+            self.env.invalidate_all()
+            self.assertEqual(branches.filtered(lambda b: b.tiering_date == self.today), done)
+            self.assertEqual(in_b.star_tier, "0")
+            # ... and the next calls finish the rest
+            while Partner._cron_star_tiering():
+                pass
+        self.assertEqual((in_a.star_tier, in_b.star_tier), ("3", "3"))
+        self.assertTrue(all(b.tiering_date == self.today for b in branches))
+        # a further run the same day has nothing to do
+        self.assertEqual(Partner._cron_star_tiering(), 0)
+
+    def test_cron_is_scheduled(self):
+        cron = self.env.ref("star_tiering.ir_cron_star_tiering")
+        self.assertTrue(cron.active)
+        self.assertEqual((cron.interval_number, cron.interval_type), (1, "days"))
+        self.assertIn("_cron_star_tiering", cron.code)

@@ -1,0 +1,2 @@
+from . import star_tier_feed_import
+from . import star_tier_ledger_export
