@@ -211,14 +211,15 @@ class BankBranch(models.Model):
                 if tier not in by_tier:
                     continue
                 if by_tier[tier] <= previous:
+                    amount, lower = f"{by_tier[tier]:,.2f}", f"{previous:,.2f}"
                     raise ValidationError(
                         _(
                             "Tier thresholds of %(branch)s must be strictly increasing from 2★ to 5★: "
                             "the %(tier)s★ minimum (%(amount)s) is not above the previous tier's (%(previous)s).",
                             branch=branch.display_name,
                             tier=tier,
-                            amount=f"{by_tier[tier]:,.2f}",
-                            previous=f"{previous:,.2f}",
+                            amount=amount,
+                            previous=lower,
                         )
                     )
                 previous = by_tier[tier]

@@ -498,11 +498,12 @@ class ResPartner(models.Model):
                 )
                 for pid, old, new in rows[:NOTIFY_LIST_LIMIT]
             ]
+            threshold = f"{AUM_CHANGE_ALERT:,}"
             body = Markup("<p>%s</p><ul>%s</ul>") % (
                 _(
                     "%(count)s customer(s) changed their assets by %(amount)s CNY or more since the "
                     "previous tiering run; their owners have a to-do to contact them:",
-                    count=len(rows), amount=f"{AUM_CHANGE_ALERT:,}",
+                    count=len(rows), amount=threshold,
                 ),
                 Markup("").join(lines),
             )

@@ -26,7 +26,7 @@ class TestStarTieringTour(HttpCase):
         self.env["res.partner"]._star_tiering_apply(branch)
         self.assertEqual(customer.tier_owner_id, teller)
         self.assertTrue(customer.activity_ids)
-        self.start_tour("/odoo", "star_tiering_teller_tour", login="tour_teller")
+        self.start_tour("/web", "star_tiering_teller_tour", login="tour_teller")
         customer.invalidate_recordset()
         self.assertEqual(customer.last_contact_date, today)
         self.assertFalse(customer.activity_ids)

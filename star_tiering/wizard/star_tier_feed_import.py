@@ -229,12 +229,14 @@ class StarTierFeedImport(models.TransientModel):
             self.action_preview()
         errors = self.line_ids.filtered(lambda line: line.status == "error")
         if errors and self.import_mode == "all_or_nothing":
+            details = "\n".join(
+                _("Row %(row)s: %(message)s", row=line.row_number, message=line.message)
+                for line in errors[:50]
+            )
             raise UserError(
                 _("%(count)s row(s) are invalid; nothing was imported. Fix the file, or choose to "
                   "import the valid rows only.\n%(rows)s",
-                  count=len(errors),
-                  rows="\n".join(_("Row %(row)s: %(message)s", row=l.row_number, message=l.message)
-                                 for l in errors[:50]))
+                  count=len(errors), rows=details)
             )
         updates = self.line_ids.filtered(lambda line: line.status == "update")
         if updates:

@@ -1,10 +1,12 @@
 import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
 // A teller opens "Customers & Tiers", sees their customers with stars, opens
 // one, and logs today's contact, which closes the maintenance to-do.
 registry.category("web_tour.tours").add("star_tiering_teller_tour", {
-    url: "/odoo",
+    url: "/web",
     steps: () => [
+        stepUtils.showAppsMenuItem(),
         {
             content: "Open the Customers & Tiers app",
             trigger: ".o_app[data-menu-xmlid='star_tiering.menu_star_tiering_root']",
