@@ -10,7 +10,7 @@
     "license": "LGPL-3",
     "development_status": "Beta",
     "depends": ["mail", "contacts", "resource"],
-    "external_dependencies": {"python": ["xlsxwriter", "openpyxl"]},
+    "external_dependencies": {"python": ["xlsxwriter", "openpyxl", "holidays"]},
     "data": [
         "security/res_groups.xml",
         "security/ir.model.access.csv",
@@ -22,6 +22,7 @@
         "views/star_tier_policy_line_views.xml",
         "views/res_partner_views.xml",
         "views/res_users_views.xml",
+        "views/resource_calendar_views.xml",
         "views/star_tier_history_views.xml",
         "wizard/star_tier_feed_import_views.xml",
         "wizard/star_tier_ledger_export_views.xml",

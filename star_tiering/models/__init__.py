@@ -1,4 +1,5 @@
 from . import res_users
+from . import resource_calendar
 from . import bank_branch
 from . import star_tier_policy_line
 from . import star_tier_history

@@ -125,6 +125,15 @@ class BankBranch(models.Model):
             result[branch.id] = {line.star_tier: line for line in source.tier_policy_line_ids}
         return result
 
+    def _working_days(self, date_from, date_to):
+        """The bank's working days of this branch between two dates (included)."""
+        self.ensure_one()
+        calendar = self.resource_calendar_id or self.env.company.resource_calendar_id
+        return calendar._bank_working_days(date_from, date_to)
+
+    def _is_working_day(self, day):
+        return bool(self._working_days(day, day))
+
     def _compute_coverage(self):
         Partner = self.env["res.partner"].sudo()
         totals = dict(

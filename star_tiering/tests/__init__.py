@@ -6,4 +6,5 @@ from . import test_aum_alert
 from . import test_feed_import
 from . import test_security
 from . import test_ledger
+from . import test_working_days
 from . import test_ui_tour

@@ -124,3 +124,14 @@ class TestTiering(StarTieringCase):
         self.assertTrue(cron.active)
         self.assertEqual((cron.interval_number, cron.interval_type), (1, "days"))
         self.assertIn("_cron_star_tiering", cron.code)
+
+    def test_pending_user_edit_is_not_lost(self):
+        customer = self.make_customer(80000)
+        self.run_tiering()
+        # an edit still in the ORM cache when the job starts is flushed, not overwritten
+        customer.write({"phone": "+86 10 1234 5678", "aum_daily_avg": 400000})
+        self.run_tiering()
+        customer.invalidate_recordset()
+        self.assertEqual(customer.phone, "+86 10 1234 5678")
+        self.assertEqual(customer.star_tier, "4")
+        self.assertEqual(customer.aum_daily_avg, 400000)
