@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Start a demo Odoo with our addons and a synthetic bank loaded.
+#
+# First run: creates database $DEMO_DB, installs the addons and loads the
+# generated bank (data/generate_bank.py). Later runs reuse that database and
+# only install addons that are new since; DEMO_UPDATE=1 also upgrades (-u)
+# the installed ones, e.g. after changing views or fields.
+#
+# Environment: DEMO_DB (bank_demo), DEMO_CUSTOMERS (3000), DEMO_BRANCHES (5),
+# DEMO_SEED (42), HTTP_PORT (8069), DEMO_UPDATE, DB_HOST/DB_PORT/DB_USER/
+# DB_PASSWORD, ODOO_PYTHON/ODOO_PATH (see setup/lib.sh).
+set -euo pipefail
+
+# shellcheck source=setup/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO_ROOT"
+
+DB="${DEMO_DB:-bank_demo}"
+HTTP_PORT="${HTTP_PORT:-8069}"
+
+find_odoo
+require_addons
+ensure_postgres
+ensure_python_deps
+
+ADDONS="$(our_addons)"
+ADDONS_PATH="$(addons_path)"
+ODOO=("$ODOO_PY" -m odoo "${ODOO_DB_ARGS[@]}" "--addons-path=$ADDONS_PATH")
+
+if ! db_exists "$DB"; then
+    log "Creating demo database $DB with addons: $ADDONS"
+    # A half-built demo (failed install or data load) would be silently reused
+    # by the next run, so drop it again if anything below fails. `odoo db
+    # drop` also removes its filestore; plain DROP DATABASE is the fallback.
+    trap 'warn "demo setup failed; dropping half-built database $DB"
+          "$ODOO_PY" -m odoo db "${ODOO_DB_ARGS[@]}" drop "$DB" >/dev/null 2>&1 ||
+              db_drop "$DB" || true' EXIT
+    "${ODOO[@]}" -d "$DB" -i "$ADDONS" --without-demo=all \
+        --stop-after-init --log-level=warn
+    log "Loading synthetic bank (${DEMO_CUSTOMERS:-3000} customers, ${DEMO_BRANCHES:-5} branches, seed ${DEMO_SEED:-42})"
+    "$ODOO_PY" data/generate_bank.py --database "$DB" \
+        --customers "${DEMO_CUSTOMERS:-3000}" \
+        --branches "${DEMO_BRANCHES:-5}" \
+        --seed "${DEMO_SEED:-42}" \
+        "${ODOO_DB_ARGS[@]}" "--addons-path=$ADDONS_PATH"
+    trap - EXIT
+else
+    log "Reusing existing database $DB"
+    # Addons added to the repo since the database was built get installed.
+    missing="$(db_psql -d "$DB" -tA -v mods="{$ADDONS}" <<<"
+        SELECT string_agg(m, ',') FROM unnest(:'mods'::text[]) AS m
+        WHERE m NOT IN (SELECT name FROM ir_module_module WHERE state = 'installed');")" ||
+        die "database $DB exists but does not look like an Odoo database.
+Drop it (dropdb $DB) or pick another name with DEMO_DB=..."
+    if [ -n "$missing" ]; then
+        log "Installing addons missing from $DB: $missing"
+        "${ODOO[@]}" -d "$DB" -i "$missing" --stop-after-init --log-level=warn
+    fi
+    if [ -n "${DEMO_UPDATE:-}" ]; then
+        log "Upgrading addons in $DB: $ADDONS"
+        "${ODOO[@]}" -d "$DB" -u "$ADDONS" --stop-after-init --log-level=warn
+    fi
+fi
+
+echo
+log "Odoo will listen on http://localhost:$HTTP_PORT (database $DB)"
+if [ -f data/demo_logins.txt ]; then
+    log "Demo logins (data/demo_logins.txt):"
+    cat data/demo_logins.txt
+fi
+echo
+
+# One cron thread so the scheduled actions (nightly tiering etc.) really run.
+exec "${ODOO[@]}" -d "$DB" --db-filter="^$DB\$" \
+    --http-port="$HTTP_PORT" --max-cron-threads=1
