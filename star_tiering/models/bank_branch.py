@@ -85,10 +85,11 @@ class BankBranch(models.Model):
         ("code_uniq", "unique(code)", "The branch code must be unique."),
     ]
 
-    @api.depends("name", "parent_id.complete_name")
+    @api.depends("name", "parent_id.complete_name", "parent_id.branch_type")
     def _compute_complete_name(self):
         for branch in self:
-            if branch.parent_id:
+            # "Head Office / " in front of every branch name would only add noise
+            if branch.parent_id and branch.parent_id.branch_type != "head_office":
                 branch.complete_name = f"{branch.parent_id.complete_name} / {branch.name}"
             else:
                 branch.complete_name = branch.name

@@ -364,7 +364,8 @@ class ResPartner(models.Model):
     @api.model
     def _sql_insert_activities(self, select_sql):
         """Insert tiering to-dos from a SELECT of (partner_id, user_id, type,
-        deadline, summary, note): the same columns mail.activity.create writes,
+        deadline, summary, note): the same columns mail.activity.create writes
+        (an empty summary shows the activity type's name in the user's language),
         minus the per-record notification mail (a nightly batch must not mail
         thousands of times; the to-dos show in each owner's activity menu)."""
         ctx = self._sql_context()
@@ -396,12 +397,11 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         return self._sql_insert_activities(SQL(
             """
-            SELECT p.id, p.tier_owner_id, %(type)s, p.next_contact_date, %(summary)s, NULL::text
+            SELECT p.id, p.tier_owner_id, %(type)s, p.next_contact_date, NULL::varchar, NULL::text
               FROM res_partner p
              WHERE %(scope)s AND p.tier_owner_id IS NOT NULL AND p.next_contact_date <= %(today)s
             """,
-            type=activity_type.id, summary=activity_type.summary or activity_type.name,
-            scope=scope, today=today,
+            type=activity_type.id, scope=scope, today=today,
         ))
 
     @api.model
@@ -435,14 +435,14 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         return self._sql_insert_activities(SQL(
             """
-            SELECT p.id, p.tier_owner_id, %(type)s, %(today)s::date, %(summary)s,
+            SELECT p.id, p.tier_owner_id, %(type)s, %(today)s::date, NULL::varchar,
                    '<p>' || to_char(a.old_aum, 'FM999,999,999,990.00') || ' → '
                          || to_char(a.new_aum, 'FM999,999,999,990.00') || ' CNY</p>'
               FROM unnest(%(pids)s::int[], %(old)s::numeric[], %(new)s::numeric[]) AS a(partner_id, old_aum, new_aum)
               JOIN res_partner p ON p.id = a.partner_id
              WHERE p.tier_owner_id IS NOT NULL
             """,
-            type=activity_type.id, today=today, summary=activity_type.summary or activity_type.name,
+            type=activity_type.id, today=today,
             pids=[a[0] for a in alerts], old=[a[2] for a in alerts], new=[a[3] for a in alerts],
         ))
 
