@@ -35,7 +35,9 @@ if ! db_exists "$DB"; then
     trap 'warn "demo setup failed; dropping half-built database $DB"
           "$ODOO_PY" -m odoo db "${ODOO_DB_ARGS[@]}" drop "$DB" >/dev/null 2>&1 ||
               db_drop "$DB" || true' EXIT
-    "${ODOO[@]}" -d "$DB" -i "$ADDONS" --without-demo=all \
+    # Staff work in Chinese or English: both languages are loaded, each user
+    # picks theirs in their preferences.
+    "${ODOO[@]}" -d "$DB" -i "$ADDONS" --without-demo=all --load-language=en_US,zh_CN \
         --stop-after-init --log-level=warn
     log "Loading synthetic bank (${DEMO_CUSTOMERS:-3000} customers, ${DEMO_BRANCHES:-5} branches, seed ${DEMO_SEED:-42})"
     "$ODOO_PY" data/generate_bank.py --database "$DB" \

@@ -26,6 +26,7 @@ class StarTierPolicyLine(models.Model):
     )
     min_aum = fields.Monetary(
         string="Minimum AUM",
+        aggregator=None,
         help="Lowest annual average daily financial assets of the tier (included). "
         "1★ and 2★ start at 0: 1★ is a customer with no business, 2★ any customer "
         "with business below the 3★ minimum.",
@@ -39,7 +40,7 @@ class StarTierPolicyLine(models.Model):
         help="Optional role of a second maintainer (e.g. the lobby manager).",
     )
     cadence_days = fields.Integer(
-        string="Contact every (days)", required=True, default=30,
+        string="Contact every (days)", required=True, default=30, aggregator=None,
         help="A customer whose last contact is older than this is due: "
         "the owner gets a customer maintenance to-do.",
     )

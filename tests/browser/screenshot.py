@@ -54,6 +54,8 @@ def odoo_session(base, db, login, password, lang=None):
         http.post(f"{base}/web/dataset/call_kw/res.users/write", json={"params": {
             "model": "res.users", "method": "write", "args": [[uid], {"lang": lang}], "kwargs": {},
         }}, timeout=60).raise_for_status()
+        # the session keeps the language it logged in with: log in again
+        return odoo_session(base, db, login, password)
     return http.cookies["session_id"]
 
 
