@@ -182,15 +182,9 @@ class BankBranch(models.Model):
         branches = self.search([("id", "child_of", self.ids)])
         branches.check_access("write")
         self.env["res.partner"].sudo()._star_tiering_apply(branches, reason="manual")
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": _("Customers of %(count)s branch(es) were re-tiered.", count=len(branches)),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return self.env["res.partner"]._star_tiering_notification(
+            _("Customers of %(count)s branch(es) were re-tiered.", count=len(branches))
+        )
 
     def action_view_customers(self):
         action = self.env["ir.actions.act_window"]._for_xml_id("star_tiering.action_bank_customers")

@@ -91,12 +91,17 @@ class ResPartner(models.Model):
         self.env["res.partner"].sudo()._star_tiering_apply(
             customers.branch_id, partner_ids=customers.ids, reason="manual"
         )
+        return self._star_tiering_notification(_("%(count)s customer(s) re-tiered.", count=len(customers)))
+
+    @api.model
+    def _star_tiering_notification(self, message):
+        """The on-demand re-tier actions end with a success toast and a reload."""
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "type": "success",
-                "message": _("%(count)s customer(s) re-tiered.", count=len(customers)),
+                "message": message,
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
