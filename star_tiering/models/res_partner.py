@@ -12,8 +12,9 @@ class ResPartner(models.Model):
         "bank.branch", string="Bank Branch", index=True, tracking=True,
         help="Branch that holds the customer; staff see their own branch's customers only.",
     )
+    # no index=True: the unique constraint below already indexes it
     customer_number = fields.Char(
-        string="Customer Number", index=True, copy=False,
+        string="Customer Number", copy=False,
         help="Customer number in the core banking system (key of the AUM feed).",
     )
     aum_currency_id = fields.Many2one("res.currency", compute="_compute_aum_currency_id")
