@@ -1,8 +1,9 @@
 """The nightly star-tiering engine.
 
 Every step is one set-based SQL statement over the customers of a chunk of
-branches (never a query per customer), so that a million customers tier in
-seconds; the ORM is used only for the few per-branch notifications.
+branches (never a query per customer), and each changed customer row is
+written once per run; the ORM is used only for the few per-branch
+notifications. tests/bench_star_tiering.py measures it on 1,000,000 customers.
 """
 import logging
 from collections import defaultdict
