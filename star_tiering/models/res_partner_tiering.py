@@ -476,7 +476,12 @@ class ResPartner(models.Model):
                 """,
                 model_id=self.env["ir.model"]._get_id("res.partner"), due=due, **ctx,
             ))
-            return self.env.cr.rowcount
+            inserted = self.env.cr.rowcount
+            if inserted >= 10000:
+                # the next chunk's duplicate check must not be planned on the
+                # statistics of a table that was empty (a 90 s chunk measured)
+                self.env.execute_query(SQL("ANALYZE mail_activity"))
+            return inserted
         finally:
             self.env.execute_query(SQL("DROP TABLE IF EXISTS %s", due))
 
