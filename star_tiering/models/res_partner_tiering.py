@@ -8,7 +8,7 @@ notifications. tests/bench_star_tiering.py measures it on 1,000,000 customers.
 import logging
 from collections import defaultdict
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.tools import SQL
@@ -101,8 +101,9 @@ class ResPartner(models.Model):
         self.env.execute_query(SQL("DROP TABLE IF EXISTS %s", calc))
         try:
             self._sql_calc_tiers(calc, scope, branch_ids, policies)
-            self._sql_calc_owners(calc, branch_ids, policies, "owner", "primary_role")
-            self._sql_calc_owners(calc, branch_ids, policies, "secondary", "secondary_role")
+            candidates = self._star_tiering_candidates(branch_ids, policies)
+            self._sql_calc_owners(calc, branch_ids, policies, "owner", "primary_role", candidates)
+            self._sql_calc_owners(calc, branch_ids, policies, "secondary", "secondary_role", candidates)
             tier_rows, owner_rows, secondary_rows, alerts = self._sql_write_tiering(calc, reason)
         finally:
             self.env.execute_query(SQL("DROP TABLE IF EXISTS %s", calc))
@@ -201,9 +202,9 @@ class ResPartner(models.Model):
         self.env.execute_query(SQL("ANALYZE %s", calc))
 
     @api.model
-    def _star_tiering_candidates(self, branch_ids, policies, role_field):
+    def _star_tiering_candidates(self, branch_ids, policies):
         """[(branch_id, role, user_id)]: for each branch and the roles its
-        policy routes to, the active staff holding the role in the branch, or
+        policy routes to (primary and secondary), the active staff holding the role in the branch, or
         in the nearest parent branch that has any (an outlet's 5★ customers go
         to its sub-branch president)."""
         users = self.env["res.users"].sudo().search(
@@ -214,7 +215,10 @@ class ResPartner(models.Model):
             by_branch_role[user.branch_id.id, user.bank_role].append(user.id)
         rows = []
         for branch in self.env["bank.branch"].sudo().browse(branch_ids):
-            roles = {line[role_field] for line in policies[branch.id].values() if line[role_field]}
+            roles = {
+                role for line in policies[branch.id].values()
+                for role in (line.primary_role, line.secondary_role) if role
+            }
             for role in roles:
                 source = branch
                 while source and not by_branch_role.get((source.id, role)):
@@ -224,13 +228,12 @@ class ResPartner(models.Model):
         return rows
 
     @api.model
-    def _sql_calc_owners(self, calc, branch_ids, policies, column, role_field):
+    def _sql_calc_owners(self, calc, branch_ids, policies, column, role_field, candidates):
         """Owner routing for one owner column of the snapshot (``owner`` or
         ``secondary``). A customer whose owner still holds the new tier's role
         (in the branch or the parent that supplies it) keeps them: no churn.
         The others fill up the least-loaded candidates first (water-filling),
-        so the load evens out."""
-        candidates = self._star_tiering_candidates(branch_ids, policies, role_field)
+        so the load evens out. ``candidates``: _star_tiering_candidates()."""
         pol = [(b, t, line[role_field] or None) for b in branch_ids for t, line in policies[b].items()]
         old, new = SQL.identifier(f"old_{column}"), SQL.identifier(f"new_{column}")
         self.env.execute_query(SQL(
@@ -522,6 +525,14 @@ class ResPartner(models.Model):
     # Per-branch notifications (one message per branch and run)
     # ------------------------------------------------------------------
     @api.model
+    def _star_tiering_notice_body(self, header, lines, total):
+        """Header, the first NOTIFY_LIST_LIMIT lines, and how many more."""
+        body = Markup("<p>%s</p><ul>%s</ul>") % (header, Markup("").join(lines))
+        if total > len(lines):
+            body += Markup("<p>%s</p>") % _("… and %(count)s more.", count=total - len(lines))
+        return body
+
+    @api.model
     def _notify_handovers(self, owner_rows):
         """A tier change hands the customer over: both owners are told, in one
         message per branch on the branch's thread."""
@@ -548,12 +559,10 @@ class ResPartner(models.Model):
                 )
                 for pid, old, new in rows[:NOTIFY_LIST_LIMIT]
             ]
-            body = Markup("<p>%s</p><ul>%s</ul>") % (
+            body = self._star_tiering_notice_body(
                 _("%(count)s customer(s) were handed over to a new owner after a tier change:", count=len(rows)),
-                Markup("").join(lines),
+                lines, len(rows),
             )
-            if len(rows) > NOTIFY_LIST_LIMIT:
-                body += Markup("<p>%s</p>") % _("… and %(count)s more.", count=len(rows) - NOTIFY_LIST_LIMIT)
             recipients = users.browse({u for r in rows for u in r[1:]}).partner_id
             branch.sudo().message_post(
                 body=body, partner_ids=recipients.ids, subtype_xmlid="mail.mt_note",
@@ -579,18 +588,14 @@ class ResPartner(models.Model):
                 for pid, old, new in rows[:NOTIFY_LIST_LIMIT]
             ]
             threshold = f"{AUM_CHANGE_ALERT:,}"
-            body = Markup("<p>%s</p><ul>%s</ul>") % (
+            body = self._star_tiering_notice_body(
                 _(
                     "%(count)s customer(s) changed their assets by %(amount)s CNY or more since the "
                     "previous tiering run; their owners have a to-do to contact them:",
                     count=len(rows), amount=threshold,
                 ),
-                Markup("").join(lines),
+                lines, len(rows),
             )
-            if len(rows) > NOTIFY_LIST_LIMIT:
-                body += Markup("<p>%s</p>") % escape(
-                    _("… and %(count)s more.", count=len(rows) - NOTIFY_LIST_LIMIT)
-                )
             branch.message_post(
                 body=body, partner_ids=president.partner_id.ids, subtype_xmlid="mail.mt_note",
                 message_type="comment",
