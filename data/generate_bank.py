@@ -152,6 +152,16 @@ CustomerRow = namedtuple(
 )
 
 
+def _band_cents(v, low, high):
+    """An amount in cents in [low, high): the lower boundary itself, the last
+    cent below the upper one, or skewed towards low, as ``v`` falls."""
+    if v < BOUNDARY_SHARE:
+        return low
+    if v < BOUNDARY_SHARE + UPPER_BOUNDARY_SHARE:
+        return high - 1
+    return low + int((high - low - 1) * v * v)
+
+
 def format_cents(cents):
     """12345678 -> '123456.78' (exact: amounts are generated in fen)."""
     return f"{cents // 100}.{cents % 100:02d}"
@@ -210,21 +220,9 @@ def customer_rows(count, seed=42, branch_weights=(1,), today=None, first_number=
                 # skewed to small balances; 0.01 .. 49,999.99
                 cents = 1 + int(4_999_998 * v * v)
         elif u < p3:
-            business = True
-            if v < BOUNDARY_SHARE:
-                cents = 5_000_000
-            elif v < BOUNDARY_SHARE + UPPER_BOUNDARY_SHARE:
-                cents = 29_999_999
-            else:
-                cents = 5_000_000 + int(24_999_999 * v * v)
+            business, cents = True, _band_cents(v, 5_000_000, 30_000_000)
         elif u < p4:
-            business = True
-            if v < BOUNDARY_SHARE:
-                cents = 30_000_000
-            elif v < BOUNDARY_SHARE + UPPER_BOUNDARY_SHARE:
-                cents = 99_999_999
-            else:
-                cents = 30_000_000 + int(69_999_999 * v * v)
+            business, cents = True, _band_cents(v, 30_000_000, 100_000_000)
         else:
             business = True
             if v < BOUNDARY_SHARE:

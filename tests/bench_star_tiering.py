@@ -64,10 +64,8 @@ STEPS = (
     "_notify_handovers",
     "_notify_aum_changes",
 )
-# _star_tiering_candidates runs inside _sql_route_owners / _sql_calc_owners:
-# not summed twice;
 # _star_tiering_next_chunk runs in the cron loop, outside _star_tiering_apply.
-NESTED_STEPS = {"_star_tiering_candidates"}
+NESTED_STEPS = set()
 OUTSIDE_STEPS = {"_star_tiering_next_chunk"}
 COUNTED_TABLES = ("star_tier_history", "mail_activity", "mail_message", "mail_tracking_value",
                   "mail_notification")
@@ -298,6 +296,21 @@ def reset_tiering_dates(env):
     env.invalidate_all()
 
 
+def rerun_phase(env, cr, probe, r, key, letter):
+    """Make every branch pending again and time a full run, recording the
+    table counts before and after and how many customer rows it rewrote."""
+    r[f"before_{letter}"] = table_counts(cr)
+    reset_tiering_dates(env)
+    xid = current_xid(cr)
+    cr.commit()
+    r[f"{key}_s"] = timed_run_all(env, probe)
+    r[f"{key}_stats"] = dict(probe.stats)
+    r[f"{key}_steps"] = probe.report(r[f"{key}_s"])
+    r[f"after_{letter}"] = table_counts(cr)
+    r[f"rewritten_{letter}"] = partners_rewritten_since(cr, xid)
+    cr.commit()
+
+
 def timed_run_all(env, probe):
     """_star_tiering_run_all(commit=True), timed; PhaseAborted on a statement timeout."""
     import psycopg2
@@ -511,30 +524,12 @@ def run_phases(args, env, probe, r):
     r["vacuum"].append(("after (a)", vacuum_analyze(args)))
 
     log("(b) second run, no change ...")
-    r["before_b"] = table_counts(cr)
-    reset_tiering_dates(env)
-    xid = current_xid(cr)
-    cr.commit()
-    r["second_s"] = timed_run_all(env, probe)
-    r["second_stats"] = dict(probe.stats)
-    r["second_steps"] = probe.report(r["second_s"])
-    r["after_b"] = table_counts(cr)
-    r["rewritten_b"] = partners_rewritten_since(cr, xid)
-    cr.commit()
+    rerun_phase(env, cr, probe, r, "second", "b")
 
     log("(c) 5 % of the AUMs change, re-run ...")
     r["changes"] = change_aums(env)
     r["vacuum"].append(("after (b) and the AUM changes", vacuum_analyze(args)))
-    r["before_c"] = table_counts(cr)
-    reset_tiering_dates(env)
-    xid = current_xid(cr)
-    cr.commit()
-    r["rerun_s"] = timed_run_all(env, probe)
-    r["rerun_stats"] = dict(probe.stats)
-    r["rerun_steps"] = probe.report(r["rerun_s"])
-    r["after_c"] = table_counts(cr)
-    r["rewritten_c"] = partners_rewritten_since(cr, xid)
-    cr.commit()
+    rerun_phase(env, cr, probe, r, "rerun", "c")
 
     r["rss_engine"] = peak_mib()
 
