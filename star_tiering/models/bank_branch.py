@@ -75,6 +75,11 @@ class BankBranch(models.Model):
         copy=False,
         help="Date of the last nightly tiering run that completed for this branch.",
     )
+    tiering_policy_changed = fields.Boolean(
+        readonly=True, copy=False,
+        help="The tier policy applied here was edited since the last tiering run: "
+        "the next run re-checks every customer of the branch.",
+    )
     customer_count = fields.Integer(compute="_compute_coverage")
     tiered_count = fields.Integer(string="Tiered Customers", compute="_compute_coverage")
     tier_coverage = fields.Float(
@@ -125,6 +130,13 @@ class BankBranch(models.Model):
             source = branch._get_policy_branch()
             result[branch.id] = {line.star_tier: line for line in source.tier_policy_line_ids}
         return result
+
+    def _star_tiering_policy_changed(self):
+        """The policy of these branches changed: so did the one applied in
+        every branch below them (outlets inherit); the next run sizes its work
+        for all their customers."""
+        branches = self.sudo().search([("id", "child_of", self.ids), ("tiering_policy_changed", "=", False)])
+        branches.tiering_policy_changed = True
 
     def _working_days(self, date_from, date_to):
         """The bank's working days of this branch between two dates (included)."""

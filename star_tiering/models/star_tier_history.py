@@ -10,6 +10,11 @@ class StarTierHistory(models.Model):
     _description = "Star Tier Change"
     _order = "date desc, id desc"
     _rec_name = "partner_id"
+    # An append-only log written by the nightly run in bulk: ``date`` says
+    # when, ``reason`` why and ``user_id`` who asked for an on-demand run;
+    # create/write stamps would only repeat that, with two foreign keys
+    # checked per row (a million rows on the go-live night).
+    _log_access = False
 
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, index=True, ondelete="cascade", readonly=True
@@ -18,10 +23,19 @@ class StarTierHistory(models.Model):
     date = fields.Date(required=True, readonly=True, index=True)
     old_tier = fields.Selection(TIER_CHOICES, readonly=True)
     new_tier = fields.Selection(TIER_CHOICES, required=True, readonly=True)
-    currency_id = fields.Many2one("res.currency", default=lambda self: self.env.ref("base.CNY"), readonly=True)
+    # AUM is in CNY by definition (DOMAIN.md): a constant, not a stored
+    # column whose foreign key would be checked on every history row
+    currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
     aum = fields.Monetary(string="AUM", readonly=True, groups="star_tiering.group_bank_user")
+    user_id = fields.Many2one(
+        "res.users", string="Re-tiered by", readonly=True, ondelete="set null",
+        help="Who re-tiered the customer on demand; empty for the nightly run.",
+    )
     reason = fields.Selection(
         [("nightly", "Nightly tiering"), ("manual", "Re-tiered on demand")],
         required=True,
         readonly=True,
     )
+
+    def _compute_currency_id(self):
+        self.currency_id = self.env.ref("base.CNY")

@@ -70,10 +70,22 @@ class StarTierPolicyLine(models.Model):
                 )
         self.branch_id._check_tier_policy()
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.branch_id._star_tiering_policy_changed()
+        return lines
+
+    def write(self, vals):
+        res = super().write(vals)
+        self.branch_id._star_tiering_policy_changed()
+        return res
+
     def unlink(self):
         # removing one tier of a policy would leave customers without a rule;
         # removing all of them (reset to the parent's policy) is fine
         branches = self.branch_id
         res = super().unlink()
         branches.exists()._check_tier_policy()
+        branches.exists()._star_tiering_policy_changed()
         return res

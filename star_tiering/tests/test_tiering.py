@@ -1,6 +1,8 @@
 from unittest.mock import patch
 
+from odoo import fields
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from odoo.addons.star_tiering.models import res_partner_tiering
 
@@ -48,6 +50,7 @@ class TestTiering(StarTieringCase):
         history = customer.star_tier_history_ids
         self.assertEqual(len(history), 1)
         self.assertEqual((history.old_tier, history.new_tier, history.aum, history.reason), ("0", "3", 60000, "nightly"))
+        self.assertFalse(history.user_id)
         # first tiering is in the history, not in the chatter
         self.assertFalse(customer.message_ids.tracking_value_ids.filtered(
             lambda t: t.field_id.name == "star_tier"))
@@ -87,6 +90,7 @@ class TestTiering(StarTieringCase):
         self.env["res.partner"].browse(first.id).with_user(self.president_a).action_star_tiering()
         self.assertEqual((first.star_tier, second.star_tier), ("3", "0"))
         self.assertEqual(first.star_tier_history_ids.reason, "manual")
+        self.assertEqual(first.star_tier_history_ids.user_id, self.president_a)
 
     def test_retier_branch_includes_outlets(self):
         in_a, in_o1, in_b = (self.make_customer(80000), self.make_customer(80000, branch=self.outlet_a1),
@@ -98,6 +102,8 @@ class TestTiering(StarTieringCase):
         in_a, in_b = self.make_customer(80000), self.make_customer(80000, branch=self.branch_b)
         Partner = self.env["res.partner"]
         branches = self.env["bank.branch"].search([])
+        # other branches (demo data) are done for today: the chunks are ours
+        (branches - self.branch_a - self.outlet_a1 - self.branch_b).tiering_date = self.today
         with patch.object(res_partner_tiering, "CHUNK_CUSTOMERS", 1):
             remaining = Partner._cron_star_tiering()
             done = branches.filtered(lambda b: b.tiering_date == self.today)
@@ -116,8 +122,55 @@ class TestTiering(StarTieringCase):
                 pass
         self.assertEqual((in_a.star_tier, in_b.star_tier), ("3", "3"))
         self.assertTrue(all(b.tiering_date == self.today for b in branches))
+        self.assertFalse(any((self.branch_a | self.outlet_a1 | self.branch_b).mapped("tiering_policy_changed")))
         # a further run the same day has nothing to do
         self.assertEqual(Partner._cron_star_tiering(), 0)
+
+    def test_rerun_works_only_on_customers_that_need_it(self):
+        steady, moved = self.make_customer(80000), self.make_customer(80000)
+        in_b = self.make_customer(80000, branch=self.branch_b)
+        self.run_tiering()
+        Partner = self.env["res.partner"]
+        branches = self.branch_a | self.outlet_a1 | self.branch_b
+        self.set_aum(moved, 90000)  # same tier, but the run must see the new AUM
+        self.env.flush_all()
+        snapshots = []
+        write_tiering = type(Partner)._sql_write_tiering
+
+        def spy(model, calc, reason):
+            snapshots.append([r[0] for r in model.env.execute_query(SQL("SELECT id FROM %s", calc))])
+            return write_tiering(model, calc, reason)
+
+        with patch.object(type(Partner), "_sql_write_tiering", spy):
+            self.run_tiering()
+        self.assertEqual(snapshots, [[moved.id]])
+        self.assertEqual(moved.tier_aum, 90000)
+        # the chunk is sized by the work to do, not by the customers held
+        branches.tiering_date = self.today
+        with patch.object(res_partner_tiering, "CHUNK_CUSTOMERS", 1):
+            self.assertEqual(Partner._star_tiering_next_chunk(branches), branches)
+            self.set_aum(steady, 95000)
+            self.env.flush_all()
+            self.assertEqual(Partner._star_tiering_next_chunk(branches), self.branch_a)
+        self.assertEqual(in_b.star_tier, "3")
+
+    def test_policy_edit_reaches_unchanged_customers(self):
+        customer = self.make_customer(80000, last_contact_date=self.today)
+        self.run_tiering()
+        self.assertEqual(customer.star_tier, "3")
+        # a new 3★ minimum and a new cadence apply to a customer whose data did not change
+        (self.branch_a | self.outlet_a1 | self.branch_b).tiering_policy_changed = False
+        self.customise_policy(self.branch_a, **{"3": 100000})
+        # the next run sizes its work for every customer of the branch and its outlets
+        self.assertEqual(
+            (self.branch_a.tiering_policy_changed, self.outlet_a1.tiering_policy_changed,
+             self.branch_b.tiering_policy_changed), (True, True, False))
+        self.run_tiering()
+        self.assertEqual(customer.star_tier, "2")
+        line = self.branch_a.tier_policy_line_ids.filtered(lambda l: l.star_tier == "2")
+        line.cadence_days = 7
+        self.run_tiering()
+        self.assertEqual(customer.next_contact_date, fields.Date.add(self.today, days=7))
 
     def test_cron_is_scheduled(self):
         cron = self.env.ref("star_tiering.ir_cron_star_tiering")

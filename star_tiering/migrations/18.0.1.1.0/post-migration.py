@@ -1,0 +1,27 @@
+"""18.0.1.1.0: the nightly run's columns lose their indexes and the tier
+history its create/write stamps and stored currency (see the models). Odoo
+does not drop an index or a column a field no longer declares, so this does,
+or every night would still pay for them."""
+import logging
+
+_logger = logging.getLogger(__name__)
+
+INDEXES = (
+    "res_partner__star_tier_index",
+    "res_partner__tier_owner_id_index",
+    "res_partner__tier_secondary_owner_id_index",
+    "res_partner__next_contact_date_index",
+)
+HISTORY_COLUMNS = ("currency_id", "create_uid", "create_date", "write_uid", "write_date")
+
+
+def migrate(cr, version):
+    if not version:
+        return
+    for index in INDEXES:
+        cr.execute(f'DROP INDEX IF EXISTS "{index}"')  # noqa: S608 - fixed names
+    cr.execute(
+        "ALTER TABLE star_tier_history "
+        + ", ".join(f'DROP COLUMN IF EXISTS "{column}"' for column in HISTORY_COLUMNS)
+    )
+    _logger.info("star_tiering: dropped %s unused indexes and the history's stamp columns", len(INDEXES))
