@@ -2,9 +2,10 @@
 # Start a demo Odoo with our addons and a synthetic bank loaded.
 #
 # First run: creates database $DEMO_DB, installs the addons and loads the
-# generated bank (data/generate_bank.py). Later runs reuse that database and
-# only install addons that are new since; DEMO_UPDATE=1 also upgrades (-u)
-# the installed ones, e.g. after changing views or fields.
+# generated bank (data/generate_bank.py). Later runs reuse that database,
+# install addons that are new since and upgrade (-u) those whose manifest
+# version changed; DEMO_UPDATE=1 upgrades them all, e.g. after changing
+# views or fields without a new version.
 #
 # Environment: DEMO_DB (bank_demo), DEMO_CUSTOMERS (3000), DEMO_BRANCHES (5),
 # DEMO_SEED (42), HTTP_PORT (8069), DEMO_UPDATE, DB_HOST/DB_PORT/DB_USER/
@@ -58,9 +59,22 @@ Drop it (dropdb $DB) or pick another name with DEMO_DB=..."
         log "Installing addons missing from $DB: $missing"
         "${ODOO[@]}" -d "$DB" -i "$missing" --stop-after-init --log-level=warn
     fi
+    # Addons whose code is newer than the database (another manifest
+    # version) get upgraded, with their migration scripts.
+    stale=""
+    for mod in ${ADDONS//,/ }; do
+        want="$("$ODOO_PY" -c 'import ast, sys; print(ast.literal_eval(open(sys.argv[1]).read())["version"])' \
+                "$REPO_ROOT/$mod/__manifest__.py")"
+        have="$(db_psql -d "$DB" -tA -v mod="$mod" <<<"
+            SELECT latest_version FROM ir_module_module WHERE name = :'mod' AND state = 'installed';")"
+        if [ -n "$have" ] && [ "$have" != "$want" ]; then stale="${stale:+$stale,}$mod"; fi
+    done
     if [ -n "${DEMO_UPDATE:-}" ]; then
-        log "Upgrading addons in $DB: $ADDONS"
-        "${ODOO[@]}" -d "$DB" -u "$ADDONS" --stop-after-init --log-level=warn
+        stale="$ADDONS"
+    fi
+    if [ -n "$stale" ]; then
+        log "Upgrading addons in $DB: $stale"
+        "${ODOO[@]}" -d "$DB" -u "$stale" --stop-after-init --log-level=warn
     fi
 fi
 
