@@ -18,6 +18,13 @@ HISTORY_COLUMNS = ("currency_id", "create_uid", "create_date", "write_uid", "wri
 def migrate(cr, version):
     if not version:
         return
+    # who asked for an on-demand re-tier was the row's creator
+    cr.execute(
+        """SELECT 1 FROM information_schema.columns
+            WHERE table_name = 'star_tier_history' AND column_name = 'create_uid'"""
+    )
+    if cr.fetchone():
+        cr.execute("UPDATE star_tier_history SET user_id = create_uid WHERE reason = 'manual' AND user_id IS NULL")
     for index in INDEXES:
         cr.execute(f'DROP INDEX IF EXISTS "{index}"')  # noqa: S608 - fixed names
     cr.execute(
