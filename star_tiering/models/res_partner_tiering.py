@@ -122,11 +122,12 @@ class ResPartner(models.Model):
         self.env.execute_query(SQL("DROP TABLE IF EXISTS %s, %s", calc, load))
         try:
             candidates = self._star_tiering_candidates(branch_ids, policies)
-            self._sql_calc_tiers(calc, scope, branch_ids, policies, candidates)
-            self._sql_calc_loads(calc, load, branch_ids)
-            self._sql_calc_owners(calc, load, branch_ids, policies, "owner", "primary_role", candidates)
-            self._sql_calc_owners(calc, load, branch_ids, policies, "secondary", "secondary_role", candidates)
-            tier_rows, owner_rows, secondary_rows, alerts = self._sql_write_tiering(calc, reason)
+            tier_rows = owner_rows = secondary_rows = alerts = []
+            if self._sql_calc_tiers(calc, scope, branch_ids, policies, candidates):
+                self._sql_calc_loads(calc, load, branch_ids)
+                self._sql_calc_owners(calc, load, branch_ids, policies, "owner", "primary_role", candidates)
+                self._sql_calc_owners(calc, load, branch_ids, policies, "secondary", "secondary_role", candidates)
+                tier_rows, owner_rows, secondary_rows, alerts = self._sql_write_tiering(calc, reason)
         finally:
             self.env.execute_query(SQL("DROP TABLE IF EXISTS %s, %s", calc, load))
         stats["tier_changes"] = len(tier_rows)
@@ -273,13 +274,16 @@ class ResPartner(models.Model):
     @api.model
     def _sql_calc_tiers(self, calc, scope, branch_ids, policies, candidates):
         """Snapshot the customers in scope that need work (_sql_tiering_diff),
-        with their new tier and next contact; owners are routed next."""
-        self.env.execute_query(SQL(
+        with their new tier and next contact; owners are routed next.
+        Returns how many there are."""
+        self.env.cr.execute(SQL(
             "CREATE TEMPORARY TABLE %s AS %s", calc,
             self._sql_tiering_diff(scope, branch_ids, policies, candidates),
         ))
-        self.env.execute_query(SQL("CREATE UNIQUE INDEX ON %s (id)", calc))
-        self.env.execute_query(SQL("ANALYZE %s", calc))
+        count = self.env.cr.rowcount
+        if count:
+            self.env.execute_query(SQL("ANALYZE %s", calc))
+        return count
 
     @api.model
     def _sql_calc_loads(self, calc, load, branch_ids):
@@ -387,7 +391,9 @@ class ResPartner(models.Model):
                   FROM todo t
                   LEFT JOIN slots s ON s.branch_id = t.branch_id AND s.role = t.role AND s.seq = t.seq
             )
-            UPDATE %(calc)s c SET %(new)s = a.new_owner FROM assign a WHERE c.id = a.id
+            UPDATE %(calc)s c SET %(new)s = a.new_owner
+              FROM assign a
+             WHERE c.id = a.id AND c.%(new)s IS DISTINCT FROM a.new_owner
             """,
             eb=[c[0] for c in candidates], er=[c[1] for c in candidates], eu=[c[2] for c in candidates],
             pb=[p[0] for p in pol], pt=[p[1] for p in pol], pr=[p[2] for p in pol],
