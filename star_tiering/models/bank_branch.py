@@ -99,6 +99,13 @@ class BankBranch(models.Model):
             else:
                 branch.complete_name = branch.name
 
+    def write(self, vals):
+        res = super().write(vals)
+        if "parent_id" in vals:
+            # another parent may mean another inherited policy
+            self._star_tiering_policy_changed()
+        return res
+
     @api.constrains("parent_id")
     def _check_parent_id(self):
         if self._has_cycle():
@@ -135,7 +142,10 @@ class BankBranch(models.Model):
         """The policy of these branches changed: so did the one applied in
         every branch below them (outlets inherit); the next run sizes its work
         for all their customers."""
-        branches = self.sudo().search([("id", "child_of", self.ids), ("tiering_policy_changed", "=", False)])
+        head_office = self.env.ref("star_tiering.branch_head_office", raise_if_not_found=False)
+        # head office's policy is also the fallback of branches outside its tree
+        domain = [] if head_office and head_office in self else [("id", "child_of", self.ids)]
+        branches = self.sudo().search(domain + [("tiering_policy_changed", "=", False)])
         branches.tiering_policy_changed = True
 
     def _working_days(self, date_from, date_to):

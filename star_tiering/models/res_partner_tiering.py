@@ -13,6 +13,8 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
+from .star_tier_policy_line import TIERS
+
 _logger = logging.getLogger(__name__)
 
 # DOMAIN.md §1: a change of AUM of 200,000 or more (either way) since the
@@ -102,16 +104,18 @@ class ResPartner(models.Model):
         Only the customers whose stored tiering differs from what the rules
         give today are worked on (_sql_tiering_diff): their new tier, owners
         and next contact are worked out in a narrow temporary table, then each
-        of them is written once (res.partner carries some twenty indexes: one
-        row version per changed customer, not one per step). A night where 5 %
-        of the assets moved touches those 5 %; a second run over unchanged
-        data writes nothing."""
+        of them is written once (one row version per changed customer, not one
+        per step; res.partner carries a dozen indexes). A night where 5 % of
+        the assets moved touches those 5 %; a second run over unchanged data
+        writes nothing."""
         self.env.flush_all()
         # the statements below scan up to a whole branch chunk once each;
         # compiling them (PostgreSQL's JIT, on by default) costs more than it saves
         self.env.cr.execute("SET LOCAL jit = off")
         policies = branches._get_tier_policy()
-        branch_ids = [bid for bid in branches.ids if policies.get(bid)]
+        # a policy lacking a tier exists only while data files load (install
+        # mode); its branch waits for the complete policy
+        branch_ids = [bid for bid in branches.ids if len(policies.get(bid, ())) == len(TIERS)]
         stats = {"tier_changes": 0, "owner_changes": 0, "maintenance_todos": 0, "aum_alerts": 0}
         if not branch_ids:
             return stats

@@ -77,8 +77,9 @@ class StarTierPolicyLine(models.Model):
         return lines
 
     def write(self, vals):
+        before = self.branch_id
         res = super().write(vals)
-        self.branch_id._star_tiering_policy_changed()
+        (before | self.branch_id)._star_tiering_policy_changed()
         return res
 
     def unlink(self):

@@ -48,6 +48,33 @@ class TestRouting(StarTieringCase):
         self.assertEqual([c.tier_owner_id for c in newcomers], [teller_a3] * 3)
         self.assertEqual({c: c.tier_owner_id for c in customers}, owners)
 
+    def test_rerouting_counts_the_whole_branch(self):
+        """Customers re-examined with their owner kept count once in the load;
+        ties go to the lower user id (teller A1)."""
+        customers = [self.make_customer(1000 + i) for i in range(4)]
+        self.run_tiering()
+        by_owner = {t: [c for c in customers if c.tier_owner_id == t] for t in (self.teller_a1, self.teller_a2)}
+        self.assertEqual([len(v) for v in by_owner.values()], [2, 2])
+        # one of A1's customers re-examined (same tier, owner kept) and a
+        # newcomer: 2 against 2, the newcomer goes to A1
+        self.set_aum(by_owner[self.teller_a1][0], 2000)
+        first = self.make_customer(3000)
+        self.run_tiering()
+        self.assertEqual(by_owner[self.teller_a1][0].tier_owner_id, self.teller_a1)
+        self.assertEqual(first.tier_owner_id, self.teller_a1)
+        second = self.make_customer(3100)
+        self.run_tiering()
+        self.assertEqual(second.tier_owner_id, self.teller_a2)
+        # one of A2's customers re-examined and a newcomer: 3 against 3, A1
+        self.set_aum(by_owner[self.teller_a2][0], 2500)
+        third = self.make_customer(3200)
+        self.run_tiering()
+        self.assertEqual(third.tier_owner_id, self.teller_a1)
+        # a manual re-tier of one customer weighs every customer of the branch (4 against 3)
+        fourth = self.make_customer(3300)
+        self.run_tiering(partners=fourth, reason="manual")
+        self.assertEqual(fourth.tier_owner_id, self.teller_a2)
+
     def test_owner_losing_role_hands_over(self):
         customers = [self.make_customer(1000 + i) for i in range(4)]
         self.run_tiering()

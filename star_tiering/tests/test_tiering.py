@@ -81,7 +81,16 @@ class TestTiering(StarTieringCase):
             return self.env.cr.fetchone()
 
         before = snapshot()
-        stats = self.run_tiering()
+        Partner = self.env["res.partner"]
+        calc_tiers, picked = type(Partner)._sql_calc_tiers, []
+
+        def spy(model, *args):
+            picked.append(calc_tiers(model, *args))
+            return picked[-1]
+
+        with patch.object(type(Partner), "_sql_calc_tiers", spy):
+            stats = self.run_tiering()
+        self.assertEqual(picked, [0])  # nobody is even looked at again
         self.assertEqual(stats, {"tier_changes": 0, "owner_changes": 0, "maintenance_todos": 0, "aum_alerts": 0})
         self.assertEqual(snapshot(), before)
 
@@ -129,7 +138,13 @@ class TestTiering(StarTieringCase):
     def test_rerun_works_only_on_customers_that_need_it(self):
         steady, moved = self.make_customer(80000), self.make_customer(80000)
         in_b = self.make_customer(80000, branch=self.branch_b)
+        # owners of every kind stay put: a secondary owner, an outlet's own
+        # teller, a 5★ outlet customer owned by the sub-branch president
+        five, outlet_two, outlet_five = (self.make_customer(2000000), self.make_customer(100, branch=self.outlet_a1),
+                                         self.make_customer(5000000, branch=self.outlet_a1))
         self.run_tiering()
+        self.assertEqual((five.tier_owner_id, five.tier_secondary_owner_id), (self.president_a, self.cm_a))
+        self.assertEqual((outlet_two.tier_owner_id, outlet_five.tier_owner_id), (self.teller_o1, self.president_a))
         Partner = self.env["res.partner"]
         branches = self.branch_a | self.outlet_a1 | self.branch_b
         self.set_aum(moved, 90000)  # same tier, but the run must see the new AUM
@@ -149,6 +164,10 @@ class TestTiering(StarTieringCase):
         branches.tiering_date = self.today
         with patch.object(res_partner_tiering, "CHUNK_CUSTOMERS", 1):
             self.assertEqual(Partner._star_tiering_next_chunk(branches), branches)
+            # a branch whose policy changed counts every customer
+            self.branch_a.tiering_policy_changed = True
+            self.assertEqual(Partner._star_tiering_next_chunk(branches), self.branch_a)
+            self.branch_a.tiering_policy_changed = False
             self.set_aum(steady, 95000)
             self.env.flush_all()
             self.assertEqual(Partner._star_tiering_next_chunk(branches), self.branch_a)
@@ -159,6 +178,10 @@ class TestTiering(StarTieringCase):
         self.run_tiering()
         self.assertEqual(customer.star_tier, "3")
         # a new 3★ minimum and a new cadence apply to a customer whose data did not change
+        (self.branch_a | self.outlet_a1 | self.branch_b).tiering_policy_changed = False
+        # a new parent may bring another inherited policy
+        self.outlet_a1.parent_id = self.branch_a
+        self.assertTrue(self.outlet_a1.tiering_policy_changed)
         (self.branch_a | self.outlet_a1 | self.branch_b).tiering_policy_changed = False
         self.customise_policy(self.branch_a, **{"3": 100000})
         # the next run sizes its work for every customer of the branch and its outlets
