@@ -433,8 +433,8 @@ class ResPartner(models.Model):
         tier_rows = self.env.execute_query(SQL(
             """
             INSERT INTO star_tier_history
-                   (partner_id, branch_id, date, old_tier, new_tier, aum, reason, user_id)
-            SELECT id, branch_id, %(today)s, old_tier, new_tier, aum, %(reason)s, %(user)s
+                   (partner_id, date, old_tier, new_tier, aum, reason, user_id)
+            SELECT id, %(today)s, old_tier, new_tier, aum, %(reason)s, %(user)s
               FROM %(calc)s
              WHERE new_tier IS DISTINCT FROM old_tier
          RETURNING partner_id, old_tier, new_tier

@@ -19,7 +19,9 @@ class StarTierHistory(models.Model):
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, index=True, ondelete="cascade", readonly=True
     )
-    branch_id = fields.Many2one("bank.branch", index=True, readonly=True)
+    # the customer's branch, not the one at the time: who may read a
+    # customer's history (and AUM) follows the customer when they move
+    branch_id = fields.Many2one(related="partner_id.branch_id", string="Branch")
     date = fields.Date(required=True, readonly=True, index=True)
     old_tier = fields.Selection(TIER_CHOICES, readonly=True)
     new_tier = fields.Selection(TIER_CHOICES, required=True, readonly=True)

@@ -51,6 +51,14 @@ class TestSecurity(StarTieringCase):
         self.assertEqual(len(History.with_user(self.auditor).search([("partner_id", "in", self.customers.ids)])), 3)
         with self.assertRaises(AccessError):
             History.with_user(self.head_office_user).search([], limit=1).unlink()
+        # the history's pivot groups by the customer's branch
+        grouped = History.with_user(self.auditor)._read_group(
+            [("partner_id", "in", self.customers.ids)], ["branch_id"], ["__count"])
+        self.assertEqual(dict(grouped), {self.branch_a: 1, self.outlet_a1: 1, self.branch_b: 1})
+        # a customer who moves takes their history (and its AUM) along
+        self.in_a.branch_id = self.branch_b
+        self.assertEqual(History.with_user(self.teller_a1).search([]).partner_id, self.in_o1)
+        self.assertEqual(History.with_user(self.teller_b).search([]).partner_id, self.in_a | self.in_b)
 
     def test_only_managers_edit_policies(self):
         self.branch_a.action_customise_tier_policy()

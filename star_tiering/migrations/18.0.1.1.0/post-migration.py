@@ -1,5 +1,6 @@
 """18.0.1.1.0: the nightly run's columns lose their indexes and the tier
-history its create/write stamps and stored currency (see the models). Odoo
+history its create/write stamps, stored currency and stored branch (now the
+customer's current branch; see the models). Odoo
 does not drop an index or a column a field no longer declares, so this does,
 or every night would still pay for them."""
 import logging
@@ -12,7 +13,7 @@ INDEXES = (
     "res_partner__tier_secondary_owner_id_index",
     "res_partner__next_contact_date_index",
 )
-HISTORY_COLUMNS = ("currency_id", "create_uid", "create_date", "write_uid", "write_date")
+HISTORY_COLUMNS = ("branch_id", "currency_id", "create_uid", "create_date", "write_uid", "write_date")
 
 
 def migrate(cr, version):
