@@ -458,16 +458,9 @@ SELECT CASE WHEN aum = 0 THEN 'first deposit' ELSE 'drift within ±2 %' END, cou
 """
 
 
-def drift_aums(env):
-    env.cr.execute(DRIFT_SQL)
-    rows = env.cr.fetchall()
-    env.cr.commit()
-    env.invalidate_all()
-    return rows
-
-
-def change_aums(env):
-    env.cr.execute(CHANGE_SQL)
+def apply_changes(env, sql):
+    """Run DRIFT_SQL or CHANGE_SQL, commit, return its summary rows."""
+    env.cr.execute(sql)
     rows = env.cr.fetchall()
     env.cr.commit()
     env.invalidate_all()
@@ -573,12 +566,12 @@ def run_phases(args, env, probe, r):
     rerun_phase(env, cr, probe, r, "second", "b")
 
     log("(c) 5 % of the AUMs drift as on a usual night, re-run ...")
-    r["drift"] = drift_aums(env)
+    r["drift"] = apply_changes(env, DRIFT_SQL)
     r["vacuum"].append(("after (b) and the drift", vacuum_analyze(args)))
     rerun_phase(env, cr, probe, r, "rerun", "c")
 
     log("(c2) 5 % of the AUMs change in the stress mix, re-run ...")
-    r["changes"] = change_aums(env)
+    r["changes"] = apply_changes(env, CHANGE_SQL)
     r["vacuum"].append(("after (c) and the stress changes", vacuum_analyze(args)))
     rerun_phase(env, cr, probe, r, "stress", "c2")
 
