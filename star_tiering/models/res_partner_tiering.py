@@ -410,7 +410,7 @@ class ResPartner(models.Model):
         """Write each changed customer once, add the tier history, and return
         (tier changes, primary owner changes, secondary owner changes, AUM
         alerts): [(partner_id, old, new)] ×3 and [(partner_id, branch_id,
-        old_aum, new_aum)] for the customers whose AUM moved by
+        old_aum, new_aum, owner)] for the customers whose AUM moved by
         AUM_CHANGE_ALERT or more either way since the previous run."""
         ctx = self._sql_context()
         self.env.execute_query(SQL(
@@ -450,7 +450,7 @@ class ResPartner(models.Model):
         ))
         alerts = self.env.execute_query(SQL(
             """
-            SELECT id, branch_id, old_tier_aum, aum FROM %(calc)s
+            SELECT id, branch_id, old_tier_aum, aum, new_owner FROM %(calc)s
              WHERE old_tier_aum IS NOT NULL AND abs(aum - old_tier_aum) >= %(alert)s
              ORDER BY branch_id, abs(aum - old_tier_aum) DESC
             """,
@@ -586,10 +586,12 @@ class ResPartner(models.Model):
                 INSERT INTO mail_activity (res_model_id, res_model, res_id, res_name, activity_type_id, user_id,
                                            user_tz, date_deadline, summary, note, automated, active,
                                            create_uid, create_date, write_uid, write_date)
-                SELECT %(model_id)s, 'res.partner', s.partner_id, rp.complete_name, s.type_id, s.user_id,
+                SELECT %(model_id)s, 'res.partner', s.partner_id,
+                       -- looked up by key: a join hashes all the customers for a few to-dos
+                       (SELECT rp.complete_name FROM res_partner rp WHERE rp.id = s.partner_id),
+                       s.type_id, s.user_id,
                        up.tz, s.deadline, s.summary, s.note, TRUE, TRUE, %(uid)s, %(now)s, %(uid)s, %(now)s
                   FROM %(due)s s
-                  JOIN res_partner rp ON rp.id = s.partner_id
                   JOIN res_users u ON u.id = s.user_id
                   JOIN res_partner up ON up.id = u.partner_id
                 """,
@@ -626,15 +628,15 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         return self._sql_insert_activities(SQL(
             """
-            SELECT p.id, p.tier_owner_id, %(type)s, %(today)s::date, NULL::varchar,
+            SELECT a.partner_id, a.owner, %(type)s, %(today)s::date, NULL::varchar,
                    '<p>' || to_char(a.old_aum, 'FM999,999,999,990.00') || ' → '
                          || to_char(a.new_aum, 'FM999,999,999,990.00') || ' CNY</p>'
-              FROM unnest(%(pids)s::int[], %(old)s::numeric[], %(new)s::numeric[]) AS a(partner_id, old_aum, new_aum)
-              JOIN res_partner p ON p.id = a.partner_id
-             WHERE p.tier_owner_id IS NOT NULL
+              FROM unnest(%(pids)s::int[], %(owners)s::int[], %(old)s::numeric[], %(new)s::numeric[])
+                   AS a(partner_id, owner, old_aum, new_aum)
+             WHERE a.owner IS NOT NULL
             """,
-            type=activity_type.id, today=today,
-            pids=[a[0] for a in alerts], old=[a[2] for a in alerts], new=[a[3] for a in alerts],
+            type=activity_type.id, today=today, pids=[a[0] for a in alerts], owners=[a[4] for a in alerts],
+            old=[a[2] for a in alerts], new=[a[3] for a in alerts],
         ))
 
     # ------------------------------------------------------------------
@@ -697,7 +699,7 @@ class ResPartner(models.Model):
         if not alerts:
             return
         by_branch = defaultdict(list)
-        for pid, branch_id, old, new in alerts:
+        for pid, branch_id, old, new, _owner in alerts:
             by_branch[branch_id].append((pid, old, new))
         partner_names = self._star_tiering_names(
             self.sudo().browse([r[0] for rows in by_branch.values() for r in rows[:NOTIFY_LIST_LIMIT]])
