@@ -197,7 +197,7 @@ class ResPartner(models.Model):
         ``candidates``: _star_tiering_candidates().
 
         It reads every customer in scope once, so it joins only the branch's
-        row (thresholds and cadence per tier) and looks the owners up in
+        row (thresholds and cadences, from the policy table) and looks the owners up in
         constant arrays, which PostgreSQL hashes: (branch, tier) is the key
         ``branch_id * 10 + tier``, and an eligible owner that key, the slot
         (0 primary, 1 secondary) and the user id packed in a bigint. Joining
@@ -207,15 +207,10 @@ class ResPartner(models.Model):
         users = defaultdict(list)
         for branch_id, role, user_id in candidates:
             users[branch_id, role].append(user_id)
-        th = defaultdict(list)
         staffed, elig = ([], []), []
         for branch_id in branch_ids:
             lines = policies[branch_id]
-            th["branch_id"].append(branch_id)
-            for tier in ("3", "4", "5"):
-                th[f"min{tier}"].append(float(lines[tier].min_aum))
             for tier in ("1", "2", "3", "4", "5"):
-                th[f"c{tier}"].append(lines[tier].cadence_days)
                 key = branch_id * 10 + int(tier)
                 for slot, role in enumerate((lines[tier].primary_role, lines[tier].secondary_role)):
                     holders = users.get((branch_id, role), []) if role else []
@@ -236,9 +231,12 @@ class ResPartner(models.Model):
         return SQL(
             """
             WITH th AS (
-                SELECT * FROM unnest(%(b)s::int[], %(m3)s::numeric[], %(m4)s::numeric[], %(m5)s::numeric[],
-                                     %(c1)s::int[], %(c2)s::int[], %(c3)s::int[], %(c4)s::int[], %(c5)s::int[])
-                    AS th(branch_id, min3, min4, min5, c1, c2, c3, c4, c5)
+                SELECT branch_id,
+                       max(min_aum) FILTER (WHERE tier = '3') AS min3,
+                       max(min_aum) FILTER (WHERE tier = '4') AS min4,
+                       max(min_aum) FILTER (WHERE tier = '5') AS min5,
+                       array_agg(cadence ORDER BY tier) AS cadences
+                  FROM %(pol)s GROUP BY branch_id
             ), dated AS (
                 SELECT p.id, p.branch_id, COALESCE(p.aum_daily_avg, 0) AS aum, p.last_contact_date,
                        p.star_tier AS old_tier, t.new_tier, p.star_tier_date AS old_tier_date,
@@ -246,7 +244,7 @@ class ResPartner(models.Model):
                        p.next_contact_date AS old_next, p.tier_aum AS old_tier_aum,
                        CASE WHEN t.new_tier IS DISTINCT FROM p.star_tier THEN %(today)s::date
                             ELSE p.star_tier_date END AS new_tier_date,
-                       (ARRAY[th.c1, th.c2, th.c3, th.c4, th.c5])[t.new_tier::int] AS cadence
+                       th.cadences[t.new_tier::int] AS cadence
                   FROM res_partner p
                   JOIN th ON th.branch_id = p.branch_id
                  CROSS JOIN LATERAL (SELECT %(tier)s AS new_tier) AS t
@@ -262,9 +260,7 @@ class ResPartner(models.Model):
                 OR NOT %(owner_ok)s
                 OR NOT %(secondary_ok)s
             """,
-            b=th["branch_id"], m3=th["min3"], m4=th["min4"], m5=th["min5"],
-            c1=th["c1"], c2=th["c2"], c3=th["c3"], c4=th["c4"], c5=th["c5"],
-            scope=scope, today=today,
+            pol=self._sql_policy_table(branch_ids, policies), scope=scope, today=today,
             owner_ok=has_owner(0, "old_owner"), secondary_ok=has_owner(1, "old_secondary"),
             tier=self._sql_tier_expr(
                 SQL("COALESCE(p.aum_daily_avg, 0)"), SQL("p.has_business"),
@@ -342,14 +338,13 @@ class ResPartner(models.Model):
         counting the customers each keeps outside the snapshot (``load``:
         _sql_calc_loads), so the load evens out over the branch.
         ``candidates``: _star_tiering_candidates()."""
-        pol = [(b, t, line[role_field] or None) for b in branch_ids for t, line in policies[b].items()]
         old, new = SQL.identifier(f"old_{column}"), SQL.identifier(f"new_{column}")
         self.env.execute_query(SQL(
             """
             WITH elig AS (
                 SELECT * FROM unnest(%(eb)s::int[], %(er)s::varchar[], %(eu)s::int[]) AS e(branch_id, role, user_id)
             ), pol AS (
-                SELECT * FROM unnest(%(pb)s::int[], %(pt)s::varchar[], %(pr)s::varchar[]) AS pol(branch_id, tier, role)
+                SELECT branch_id, tier, %(role_field)s AS role FROM %(pol)s
             ), cust AS (
                 SELECT c.id, c.branch_id, pol.role, c.%(old)s AS owner
                   FROM %(calc)s c
@@ -400,7 +395,7 @@ class ResPartner(models.Model):
              WHERE c.id = a.id AND c.%(new)s IS DISTINCT FROM a.new_owner
             """,
             eb=[c[0] for c in candidates], er=[c[1] for c in candidates], eu=[c[2] for c in candidates],
-            pb=[p[0] for p in pol], pt=[p[1] for p in pol], pr=[p[2] for p in pol],
+            pol=self._sql_policy_table(branch_ids, policies), role_field=SQL.identifier(role_field),
             calc=calc, old=old, new=new, load=load,
             old_col=SQL.identifier("owner" if column == "owner" else "secondary"),
         ))

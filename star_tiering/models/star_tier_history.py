@@ -25,9 +25,9 @@ class StarTierHistory(models.Model):
     date = fields.Date(required=True, readonly=True, index=True)
     old_tier = fields.Selection(TIER_CHOICES, readonly=True)
     new_tier = fields.Selection(TIER_CHOICES, required=True, readonly=True)
-    # AUM is in CNY by definition (DOMAIN.md): a constant, not a stored
-    # column whose foreign key would be checked on every history row
-    currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
+    # AUM is in CNY by definition (DOMAIN.md): the customer's constant, not a
+    # stored column whose foreign key would be checked on every history row
+    currency_id = fields.Many2one(related="partner_id.aum_currency_id")
     aum = fields.Monetary(string="AUM", readonly=True, groups="star_tiering.group_bank_user")
     user_id = fields.Many2one(
         "res.users", string="Re-tiered by", readonly=True, ondelete="set null",
@@ -38,6 +38,3 @@ class StarTierHistory(models.Model):
         required=True,
         readonly=True,
     )
-
-    def _compute_currency_id(self):
-        self.currency_id = self.env.ref("base.CNY")
