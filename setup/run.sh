@@ -86,6 +86,7 @@ if [ -f data/demo_logins.txt ]; then
 fi
 echo
 
-# One cron thread so the scheduled actions (nightly tiering etc.) really run.
+# Two cron threads (Odoo's default), so the scheduled actions really run and
+# the nightly tiering's two workers share the night.
 exec "${ODOO[@]}" -d "$DB" --db-filter="^$DB\$" \
-    --http-port="$HTTP_PORT" --max-cron-threads=1
+    --http-port="$HTTP_PORT" --max-cron-threads=2

@@ -203,7 +203,7 @@ class BankBranch(models.Model):
         """Re-tier every customer of these branches (and their outlets) now."""
         branches = self.search([("id", "child_of", self.ids)])
         branches.check_access("write")
-        self.env["res.partner"].sudo()._star_tiering_apply(branches, reason="manual")
+        self.env["res.partner"].sudo()._star_tiering_run_manual(branches)
         return self.env["res.partner"]._star_tiering_notification(
             _("Customers of %(count)s branch(es) were re-tiered.", count=len(branches))
         )

@@ -94,9 +94,7 @@ class ResPartner(models.Model):
         if not customers:
             raise UserError(_("Select customers that belong to a bank branch."))
         customers.check_access("write")
-        self.env["res.partner"].sudo()._star_tiering_apply(
-            customers.branch_id, partner_ids=customers.ids, reason="manual"
-        )
+        self.env["res.partner"].sudo()._star_tiering_run_manual(customers.branch_id, partner_ids=customers.ids)
         return self._star_tiering_notification(_("%(count)s customer(s) re-tiered.", count=len(customers)))
 
     @api.model

@@ -7,10 +7,13 @@ notifications. tests/bench_star_tiering.py measures it on 1,000,000 customers.
 """
 import logging
 from collections import defaultdict
+from contextlib import closing
 
+import psycopg2.errors
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .star_tier_policy_line import TIERS
@@ -23,6 +26,9 @@ AUM_CHANGE_ALERT = 200000
 # Customers per committed chunk of the nightly job: a crash loses at most one
 # chunk, and every branch is either fully tiered or untouched.
 CHUNK_CUSTOMERS = 100000
+# A usual night is shared among the cron workers, in chunks of at least this
+# many customers to work on.
+MIN_CHUNK_CUSTOMERS = 10000
 # Lines listed in a notification before "and N more".
 NOTIFY_LIST_LIMIT = 30
 
@@ -36,15 +42,21 @@ class ResPartner(models.Model):
     @api.model
     def _cron_star_tiering(self):
         """One chunk of branches per call; the cron framework commits after
-        each call and calls again while ``remaining`` is positive."""
+        each call and calls again while ``remaining`` is positive.
+
+        Several cron workers can share the night: each call claims its chunk
+        (row locks on the branches, skipping those another worker holds), so
+        two workers never tier the same branch; the nightly job has a second
+        scheduled action for the second cron thread Odoo runs by default."""
         today = fields.Date.context_today(self)
         pending = self.env["bank.branch"].search(
             ["|", ("tiering_date", "=", False), ("tiering_date", "<", today)], order="id"
         )
-        if not pending:
+        chunk = self._star_tiering_next_chunk(pending) if pending else pending
+        if not chunk:
+            # nothing left, or every pending branch is being tiered by another worker
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)
             return 0
-        chunk = self._star_tiering_next_chunk(pending)
         stats = self._star_tiering_apply(chunk, reason="nightly")
         chunk.write({"tiering_date": today, "tiering_policy_changed": False})
         remaining = len(pending) - len(chunk)
@@ -63,10 +75,66 @@ class ResPartner(models.Model):
             self.env.cr.commit()
 
     @api.model
+    def _star_tiering_workers(self):
+        """How many cron workers share the nightly run: its active scheduled
+        actions (the addon ships two, for Odoo's default two cron threads)."""
+        return max(1, self.env["ir.cron"].sudo().search_count(
+            [("model_id.model", "=", "res.partner"), ("state", "=", "code"),
+             ("code", "=like", "%._cron_star_tiering()%")]
+        ))
+
+    @api.model
+    def _star_tiering_claim(self, branch, wait=False):
+        """Lock ``branch`` for the rest of this transaction, so that no other
+        tiering run works on it at the same time. Without ``wait``, a branch
+        another transaction holds, or changed since this one began, is not
+        claimed (False); with it, such a branch raises a UserError."""
+        query = SQL(
+            "SELECT id FROM bank_branch WHERE id = %s FOR NO KEY UPDATE %s",
+            branch.id, SQL("NOWAIT") if wait else SQL("SKIP LOCKED"),
+        )
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(query, log_exceptions=False)
+                return bool(self.env.cr.fetchone())
+        except (psycopg2.errors.LockNotAvailable, psycopg2.errors.SerializationFailure):
+            if wait:
+                raise UserError(_(
+                    "The customers of %(branch)s are being tiered right now (the nightly run or another "
+                    "user). Try again in a few minutes.", branch=branch.display_name,
+                )) from None
+            return False
+
+    @api.model
+    def _star_tiering_free(self, branches):
+        """The branches of ``branches`` no other transaction holds now (locked
+        in a savepoint rolled back at once: nothing stays claimed)."""
+        with closing(self.env.cr.savepoint(flush=False)):
+            try:
+                self.env.cr.execute(SQL(
+                    "SELECT id FROM bank_branch WHERE id = ANY(%s) FOR NO KEY UPDATE SKIP LOCKED", branches.ids
+                ), log_exceptions=False)
+            except psycopg2.errors.SerializationFailure:
+                # one was changed since this transaction began: claiming tells
+                return branches
+            free = {row[0] for row in self.env.cr.fetchall()}
+        return branches.filtered(lambda b: b.id in free)
+
+    @api.model
+    def _star_tiering_run_manual(self, branches, partner_ids=None):
+        """Re-tier on demand (the branch and customer actions): the branches
+        are claimed first, so a manual run never overlaps the nightly one."""
+        for branch in branches:
+            self._star_tiering_claim(branch, wait=True)
+        return self._star_tiering_apply(branches, partner_ids=partner_ids, reason="manual")
+
+    @api.model
     def _star_tiering_next_chunk(self, branches):
-        """Leading branches of ``branches`` with about CHUNK_CUSTOMERS customers
-        to work on: the go-live night splits into chunks of that many
-        customers, a usual night (a few per cent changed) is one chunk.
+        """Claim (_star_tiering_claim) the leading free branches of ``branches``
+        with about a worker's share of the night's work: the go-live night
+        splits into chunks of CHUNK_CUSTOMERS customers, a usual night (a few
+        per cent changed) into one chunk per worker (_star_tiering_workers),
+        at least MIN_CHUNK_CUSTOMERS each.
 
         The work is estimated, cheaply: every customer of a branch never
         tiered or whose policy was edited since its last run, else the
@@ -85,11 +153,19 @@ class ResPartner(models.Model):
             """,
             full=policy_edited.ids, ids=branches.ids,
         )))
+        # the branches other workers hold are not shared out again: the last
+        # chunks shrink, so that the workers finish together (the sizing only:
+        # a branch another worker merely checks at this instant is still claimed)
+        free = self._star_tiering_free(branches)
+        share = -(-sum(counts.get(b.id, 0) for b in free) // self._star_tiering_workers())
+        target = min(CHUNK_CUSTOMERS, max(MIN_CHUNK_CUSTOMERS, share))
         chunk, total = [], 0
         for branch in branches:
+            if not self._star_tiering_claim(branch):
+                continue
             chunk.append(branch.id)
             total += counts.get(branch.id, 0)
-            if total >= CHUNK_CUSTOMERS:
+            if total >= target:
                 break
         return branches.browse(chunk)
 
@@ -131,11 +207,10 @@ class ResPartner(models.Model):
                 self._sql_calc_loads(calc, load, branch_ids)
                 self._sql_calc_owners(calc, load, branch_ids, policies, "owner", "primary_role", candidates)
                 self._sql_calc_owners(calc, load, branch_ids, policies, "secondary", "secondary_role", candidates)
-                tier_rows, owner_rows, secondary_rows, alerts = self._sql_write_tiering(calc, reason)
+                tier_rows, owner_rows, secondary_rows, alerts, counts = self._sql_write_tiering(calc, reason)
+                stats.update(counts)
         finally:
             self.env.execute_query(SQL("DROP TABLE IF EXISTS %s, %s", calc, load))
-        stats["tier_changes"] = len(tier_rows)
-        stats["owner_changes"] = len(owner_rows) + len(secondary_rows)
         stats["aum_alerts"] = len(alerts)
         self._sql_hand_over_activities(owner_rows)
         self._sql_post_tracking(tier_rows, owner_rows, secondary_rows)
@@ -404,9 +479,11 @@ class ResPartner(models.Model):
     def _sql_write_tiering(self, calc, reason):
         """Write each changed customer once, add the tier history, and return
         (tier changes, primary owner changes, secondary owner changes, AUM
-        alerts): [(partner_id, old, new)] ×3 and [(partner_id, branch_id,
-        old_aum, new_aum, owner)] for the customers whose AUM moved by
-        AUM_CHANGE_ALERT or more either way since the previous run."""
+        alerts, counts): [(partner_id, old, new)] ×3 for the changes from an
+        earlier tier or owner, [(partner_id, branch_id, old_aum, new_aum,
+        owner)] for the customers whose AUM moved by AUM_CHANGE_ALERT or more
+        either way since the previous run, and {"tier_changes": n,
+        "owner_changes": n} counting every change, first ones included."""
         ctx = self._sql_context()
         self.env.execute_query(SQL(
             """
@@ -425,24 +502,37 @@ class ResPartner(models.Model):
             """,
             calc=calc, **ctx,
         ))
-        tier_rows = self.env.execute_query(SQL(
+        self.env.cr.execute(SQL(
             """
             INSERT INTO star_tier_history
                    (partner_id, date, old_tier, new_tier, aum, reason, user_id)
             SELECT id, %(today)s, old_tier, new_tier, aum, %(reason)s, %(user)s
               FROM %(calc)s
              WHERE new_tier IS DISTINCT FROM old_tier
-         RETURNING partner_id, old_tier, new_tier
             """,
             calc=calc, reason=reason, user=self.env.uid if reason == "manual" else None, **ctx,
         ))
-        owner_rows = self.env.execute_query(SQL(
-            "SELECT id, old_owner, new_owner FROM %s WHERE new_owner IS DISTINCT FROM old_owner", calc
-        ))
-        secondary_rows = self.env.execute_query(SQL(
-            "SELECT id, old_secondary, new_secondary FROM %s WHERE new_secondary IS DISTINCT FROM old_secondary",
+        counts = {"tier_changes": self.env.cr.rowcount}
+        # Only changes from an earlier tier or owner come back here: the
+        # chatter, the hand-overs and their notices are about those; a first
+        # tiering or first owner (every customer on the go-live night) is
+        # only counted.
+        tier_rows = self.env.execute_query(SQL(
+            "SELECT id, old_tier, new_tier FROM %s WHERE new_tier IS DISTINCT FROM old_tier AND old_tier <> '0'",
             calc,
         ))
+        owner_rows, secondary_rows = (
+            self.env.execute_query(SQL(
+                "SELECT id, %(old)s, %(new)s FROM %(calc)s WHERE %(new)s IS DISTINCT FROM %(old)s AND %(old)s IS NOT NULL",
+                calc=calc, old=SQL.identifier(f"old_{column}"), new=SQL.identifier(f"new_{column}"),
+            ))
+            for column in ("owner", "secondary")
+        )
+        counts["owner_changes"] = self.env.execute_query(SQL(
+            """SELECT count(*) FILTER (WHERE new_owner IS DISTINCT FROM old_owner)
+                    + count(*) FILTER (WHERE new_secondary IS DISTINCT FROM old_secondary) FROM %s""",
+            calc,
+        ))[0][0]
         alerts = self.env.execute_query(SQL(
             """
             SELECT id, branch_id, old_tier_aum, aum, new_owner FROM %(calc)s
@@ -451,7 +541,7 @@ class ResPartner(models.Model):
             """,
             calc=calc, alert=AUM_CHANGE_ALERT,
         ))
-        return tier_rows, owner_rows, secondary_rows, alerts
+        return tier_rows, owner_rows, secondary_rows, alerts, counts
 
     @api.model
     def _sql_hand_over_activities(self, owner_rows):
@@ -551,29 +641,43 @@ class ResPartner(models.Model):
         self.invalidate_model(["next_contact_date"])
 
     @api.model
-    def _sql_insert_activities(self, select_sql):
-        """Insert tiering to-dos from a SELECT of (partner_id, user_id, type,
-        deadline, summary, note): the same columns mail.activity.create writes
-        (an empty summary shows the activity type's name in the user's language),
-        minus the per-record notification mail (a nightly batch must not mail
-        thousands of times; the to-dos show in each owner's activity menu)."""
+    def _sql_insert_activities(self, activity_type, select_sql):
+        """Insert tiering to-dos of ``activity_type`` from a SELECT of
+        (partner_id, user_id, type, deadline, summary, note), skipping the
+        customers that have one open already: the same columns
+        mail.activity.create writes (an empty summary shows the activity
+        type's name in the user's language), minus the per-record notification
+        mail (a nightly batch must not mail thousands of times; the to-dos show
+        in each owner's activity menu)."""
         ctx = self._sql_context()
-        due = SQL.identifier("star_tier_due")
-        # Two statements on purpose: with the duplicate check inside the INSERT
-        # that fills mail_activity, the planner (seeing an empty table on the
-        # first night) re-scans the growing table for every row, quadratic
-        # in the to-dos (44 s for 70,000 measured); selected apart it is a join.
-        self.env.execute_query(SQL("DROP TABLE IF EXISTS %s", due))
+        due, open_ = SQL.identifier("star_tier_due"), SQL.identifier("star_tier_open")
+        # The duplicate check reads the open to-dos of that type into an
+        # indexed table of its own first, in one scan. Checked against
+        # mail_activity inside one statement, its plan rested on statistics
+        # that lag behind: mail_activity's (empty when planned on the go-live
+        # night, blind to a second worker's uncommitted to-dos) and the due
+        # customers' (their owners were written in this very transaction).
+        # The planner then re-scanned a table for every due customer,
+        # quadratic in the to-dos: 44 s for 70,000 alone, 400 s with two
+        # workers measured. An index keeps even that plan linear.
+        self.env.execute_query(SQL("DROP TABLE IF EXISTS %s, %s", due, open_))
+        self.env.execute_query(SQL(
+            """
+            CREATE TEMPORARY TABLE %(open)s AS
+            SELECT DISTINCT res_id FROM mail_activity
+             WHERE res_model = 'res.partner' AND activity_type_id = %(type)s AND active
+            """,
+            open=open_, type=activity_type.id,
+        ))
+        self.env.execute_query(SQL("CREATE UNIQUE INDEX ON %s (res_id)", open_))
+        self.env.execute_query(SQL("ANALYZE %s", open_))
         self.env.execute_query(SQL(
             """
             CREATE TEMPORARY TABLE %(due)s AS
             SELECT s.* FROM (%(select)s) AS s(partner_id, user_id, type_id, deadline, summary, note)
-             WHERE NOT EXISTS (
-                    SELECT 1 FROM mail_activity a
-                     WHERE a.res_model = 'res.partner' AND a.res_id = s.partner_id
-                       AND a.activity_type_id = s.type_id AND a.active)
+             WHERE NOT EXISTS (SELECT 1 FROM %(open)s o WHERE o.res_id = s.partner_id)
             """,
-            due=due, select=select_sql,
+            due=due, open=open_, select=select_sql,
         ))
         try:
             self.env.cr.execute(SQL(
@@ -592,21 +696,16 @@ class ResPartner(models.Model):
                 """,
                 model_id=self.env["ir.model"]._get_id("res.partner"), due=due, **ctx,
             ))
-            inserted = self.env.cr.rowcount
-            if inserted >= 10000:
-                # the next chunk's duplicate check must not be planned on the
-                # statistics of a table that was empty (a 90 s chunk measured)
-                self.env.execute_query(SQL("ANALYZE mail_activity"))
-            return inserted
+            return self.env.cr.rowcount
         finally:
-            self.env.execute_query(SQL("DROP TABLE IF EXISTS %s", due))
+            self.env.execute_query(SQL("DROP TABLE IF EXISTS %s, %s", due, open_))
 
     @api.model
     def _sql_schedule_maintenance(self, scope):
         """One open "customer maintenance" to-do per due customer, for its owner."""
         activity_type = self.env.ref("star_tiering.mail_activity_type_customer_maintenance")
         today = fields.Date.context_today(self)
-        return self._sql_insert_activities(SQL(
+        return self._sql_insert_activities(activity_type, SQL(
             """
             SELECT p.id, p.tier_owner_id, %(type)s, p.next_contact_date, NULL::varchar, NULL::text
               FROM res_partner p
@@ -621,7 +720,7 @@ class ResPartner(models.Model):
             return 0
         activity_type = self.env.ref("star_tiering.mail_activity_type_aum_change")
         today = fields.Date.context_today(self)
-        return self._sql_insert_activities(SQL(
+        return self._sql_insert_activities(activity_type, SQL(
             """
             SELECT a.partner_id, a.owner, %(type)s, %(today)s::date, NULL::varchar,
                    '<p>' || to_char(a.old_aum, 'FM999,999,999,990.00') || ' → '

@@ -1,6 +1,8 @@
+from contextlib import closing
 from unittest.mock import patch
 
-from odoo import fields
+from odoo import fields, sql_db
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
@@ -196,10 +198,57 @@ class TestTiering(StarTieringCase):
         self.assertEqual(customer.next_contact_date, fields.Date.add(self.today, days=7))
 
     def test_cron_is_scheduled(self):
-        cron = self.env.ref("star_tiering.ir_cron_star_tiering")
-        self.assertTrue(cron.active)
-        self.assertEqual((cron.interval_number, cron.interval_type), (1, "days"))
-        self.assertIn("_cron_star_tiering", cron.code)
+        crons = self.env.ref("star_tiering.ir_cron_star_tiering") | self.env.ref(
+            "star_tiering.ir_cron_star_tiering_worker_2")
+        for cron in crons:
+            self.assertTrue(cron.active)
+            self.assertEqual((cron.interval_number, cron.interval_type), (1, "days"))
+            self.assertIn("_cron_star_tiering", cron.code)
+        self.assertEqual(self.env["res.partner"]._star_tiering_workers(), 2)
+
+    def test_workers_share_the_night(self):
+        """Each cron worker claims about its share of the night's work."""
+        Partner = self.env["res.partner"]
+        branches = self.branch_a | self.outlet_a1 | self.branch_b
+        for branch in (self.branch_a, self.branch_a, self.branch_b, self.branch_b):
+            self.make_customer(80000, branch=branch)
+        self.env.flush_all()
+        with patch.object(res_partner_tiering, "MIN_CHUNK_CUSTOMERS", 1):
+            # two workers: 4 customers to tier, 2 each
+            self.assertEqual(Partner._star_tiering_next_chunk(branches), self.branch_a)
+            # one worker (the second scheduled action archived) takes it all
+            self.env.ref("star_tiering.ir_cron_star_tiering_worker_2").active = False
+            self.assertEqual(Partner._star_tiering_workers(), 1)
+            self.assertEqual(Partner._star_tiering_next_chunk(branches), branches)
+
+    def test_branch_held_elsewhere_is_not_claimed(self):
+        """A branch another transaction holds (the other cron worker, a manual
+        run) is left to it: not claimed, not counted in this worker's share,
+        and a manual re-tier of it is refused instead of waiting."""
+        Partner = self.env["res.partner"]
+        # a claim that waited for the lock would fail the test, not hang it
+        self.env.cr.execute("SET LOCAL lock_timeout = '3s'")
+        # another connection sees committed rows only: head office is one
+        held, mine = self.head_office, self.branch_a
+        with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as other:
+            other.execute("SELECT id FROM bank_branch WHERE id = %s FOR NO KEY UPDATE", [held.id])
+            self.assertEqual(Partner._star_tiering_free(held | mine), mine)
+            self.assertFalse(Partner._star_tiering_claim(held))
+            # this worker's share is half the work left in the free branches:
+            # 2 of A's and B's 4 customers, not half of 10
+            for branch in (held,) * 6 + (mine, mine, self.branch_b, self.branch_b):
+                self.make_customer(80000, branch=branch)
+            self.env.flush_all()
+            with patch.object(res_partner_tiering, "MIN_CHUNK_CUSTOMERS", 1):
+                self.assertEqual(Partner._star_tiering_next_chunk(held | mine | self.branch_b), mine)
+            with self.assertRaisesRegex(UserError, "being tiered right now"):
+                Partner._star_tiering_run_manual(held)
+            with self.assertRaisesRegex(UserError, "being tiered right now"):
+                held.action_star_tiering()
+            other.rollback()
+        # released: claimed now, for the rest of this transaction
+        self.assertTrue(Partner._star_tiering_claim(held))
+        self.assertEqual(Partner._star_tiering_free(held | mine), held | mine)
 
     def test_pending_user_edit_is_not_lost(self):
         customer = self.make_customer(80000)
