@@ -2,8 +2,9 @@
 """Benchmark of the star-tiering engine on a synthetic bank (a report, not a test).
 
     python3 tests/bench_star_tiering.py [--customers 1000000] [--branches 50] [--outlets 0]
-                                        [--database NAME] [--keep-db] [--naive-sample 20000]
-                                        [--statement-timeout 1800] [--auto-explain MS]
+                                        [--workers 2] [--database NAME] [--keep-db]
+                                        [--naive-sample 20000] [--statement-timeout 1800]
+                                        [--auto-explain MS]
 
 1. creates a fresh database (dropped at the end unless --keep-db) and installs
    star_tiering with the odoo command line (a subprocess);
@@ -11,8 +12,11 @@
    By default 50 sub-branches and no outlets: 50 branches of ~20,000
    customers each, all doing work (with --outlets 1, outlets hold a quarter
    of each sub-branch's customers);
-3. times (a) the first full run of _star_tiering_run_all(commit=True) - the
-   go-live night: nothing tiered, no to-do yet; (b) the next night over
+3. times (a) the first full run of the nightly job, shared by --workers cron
+   workers (threads with a cursor each, calling _cron_star_tiering() as
+   Odoo's cron threads run the addon's two scheduled actions; with 1, a
+   plain _star_tiering_run_all(commit=True)) - the go-live night: nothing
+   tiered, no to-do yet; (b) the next night over
    unchanged data (tiering_date set back a day), which must write nothing;
    (c) the next night after the annual averages of 5 % of the customers
    drifted by up to ±2 % (a usual night); (c2) the next night after 5 %
@@ -37,6 +41,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections import defaultdict
 
@@ -202,7 +207,10 @@ class Probe:
         self.times = defaultdict(float)
         self.calls = defaultdict(int)
         self.stats = defaultdict(int)
-        self.current = self.failed = None
+        self.failed = None
+        # the cron workers are threads: one current step each, shared totals
+        self._local = threading.local()
+        self._lock = threading.Lock()
         cls = type(env["res.partner"])
         self.missing = []
         for name in STEPS:
@@ -218,13 +226,14 @@ class Probe:
             try:
                 result = apply_(model, *a, **kw)
             finally:
-                probe.times["_star_tiering_apply"] += time.perf_counter() - started
-                probe.calls["_star_tiering_apply"] += 1
-            for key, value in (result or {}).items():
-                probe.stats[key] += value
+                probe.add("_star_tiering_apply", time.perf_counter() - started)
+            with probe._lock:
+                for key, value in (result or {}).items():
+                    probe.stats[key] += value
             if probe.verbose:
                 branches = a[0] if a else kw.get("branches")
-                log(f"      chunk of {len(branches)} branch(es): {time.perf_counter() - started:7.2f} s  "
+                worker = getattr(probe._local, "worker", "")
+                log(f"      {worker}chunk of {len(branches)} branch(es): {time.perf_counter() - started:7.2f} s  "
                     f"{dict(result or {})}")
             return result
 
@@ -243,11 +252,23 @@ class Probe:
                 raise
             finally:
                 probe.current = outer
-                probe.times[name] += time.perf_counter() - started
-                probe.calls[name] += 1
+                probe.add(name, time.perf_counter() - started)
 
         wrapper.__name__ = name
         return wrapper
+
+    @property
+    def current(self):
+        return getattr(self._local, "current", None)
+
+    @current.setter
+    def current(self, name):
+        self._local.current = name
+
+    def add(self, name, seconds):
+        with self._lock:
+            self.times[name] += seconds
+            self.calls[name] += 1
 
     def reset(self):
         self.times.clear()
@@ -255,7 +276,8 @@ class Probe:
         self.stats.clear()
         self.current = self.failed = None
 
-    def report(self, total):
+    def report(self, total, workers=1):
+        """Step times summed over the workers; ``total`` is the wall time."""
         lines = []
         accounted = 0.0
         for name in STEPS:
@@ -269,8 +291,13 @@ class Probe:
         apply_time = self.times.get("_star_tiering_apply", 0.0)
         lines.append(f"      {'other in _star_tiering_apply':<34} {apply_time - accounted:8.2f} s  "
                      "(flush, policies, invalidation)")
-        lines.append(f"      {'outside _star_tiering_apply':<34} {total - apply_time:8.2f} s  "
-                     "(chunk selection and commits, tiering_date writes)")
+        if workers == 1:
+            lines.append(f"      {'outside _star_tiering_apply':<34} {total - apply_time:8.2f} s  "
+                         "(chunk selection and commits, tiering_date writes)")
+        else:
+            lines.append(f"      {'outside _star_tiering_apply':<34} {workers * total - apply_time:8.2f} s  "
+                         "(chunk claims, commits, tiering_date writes, a worker idle at the end)")
+            lines.append(f"      (step times summed over the {workers} workers: {workers} x {total:.2f} s wall)")
         return lines
 
 
@@ -306,31 +333,73 @@ def reset_tiering_dates(env):
     env.invalidate_all()
 
 
-def rerun_phase(env, cr, probe, r, key, letter):
+def rerun_phase(args, env, cr, probe, r, key, letter):
     """Make every branch pending again and time a full run, recording the
     table counts before and after and how many customer rows it rewrote."""
     r[f"before_{letter}"] = table_counts(cr)
     reset_tiering_dates(env)
     xid = current_xid(cr)
     cr.commit()
-    r[f"{key}_s"] = timed_run_all(env, probe)
+    r[f"{key}_s"] = timed_run_all(env, probe, args)
     r[f"{key}_stats"] = dict(probe.stats)
-    r[f"{key}_steps"] = probe.report(r[f"{key}_s"])
+    r[f"{key}_steps"] = probe.report(r[f"{key}_s"], args.workers)
     r[f"after_{letter}"] = table_counts(cr)
     r[f"rewritten_{letter}"] = partners_rewritten_since(cr, xid)
     cr.commit()
 
 
-def timed_run_all(env, probe):
-    """_star_tiering_run_all(commit=True), timed; PhaseAborted on a statement timeout."""
+def timed_run_all(env, probe, args):
+    """The nightly job run to the end by ``workers`` cron workers, timed (wall
+    clock). One worker: _star_tiering_run_all(commit=True) on ``env``. More:
+    as many threads, each with its own cursor calling _cron_star_tiering()
+    and committing until nothing is left for it, as Odoo's cron threads run
+    the job's scheduled actions. PhaseAborted on a statement timeout."""
     import psycopg2
 
+    import odoo
+
+    workers = args.workers
     probe.reset()
+    errors = []
+
+    def worker(number):
+        probe._local.worker = f"worker {number}: "
+        try:
+            with env.registry.cursor() as cr:
+                if args.statement_timeout:
+                    cr.execute(f"SET statement_timeout = '{int(args.statement_timeout)}s'")
+                if args.auto_explain:
+                    set_auto_explain(cr, args.auto_explain)
+                wenv = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+                while wenv["res.partner"]._cron_star_tiering():
+                    cr.commit()
+                cr.commit()
+        except Exception as exc:  # noqa: BLE001 - reported by the main thread
+            errors.append((probe.failed or probe.current, exc))
+
+    # the workers' commits must be seen here: no snapshot of this cursor may
+    # outlive the run (its checks and counts follow)
+    env.cr.commit()
     started = time.perf_counter()
     try:
-        env["res.partner"]._star_tiering_run_all(commit=True)
+        if workers == 1:
+            probe._local.worker = ""
+            env["res.partner"]._star_tiering_run_all(commit=True)
+        else:
+            threads = [threading.Thread(target=worker, args=(n + 1,)) for n in range(workers)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            env.cr.rollback()
+            env.invalidate_all()
+            for step, exc in errors:
+                if isinstance(exc, psycopg2.errors.QueryCanceled):
+                    raise exc
+            if errors:
+                raise errors[0][1]
     except psycopg2.errors.QueryCanceled as exc:
-        step = probe.failed or probe.current
+        step = probe.failed or probe.current or next((s for s, _e in errors if s), None)
         env.cr.rollback()
         env.invalidate_all()
         raise PhaseAborted(
@@ -338,6 +407,14 @@ def timed_run_all(env, probe):
             f"{time.perf_counter() - started:.0f} s of the run ({str(exc).strip().splitlines()[0]})"
         ) from exc
     return time.perf_counter() - started
+
+
+def set_auto_explain(cr, min_ms):
+    cr.execute("LOAD 'auto_explain'")
+    cr.execute(f"SET auto_explain.log_min_duration = {int(min_ms)}")
+    cr.execute("SET auto_explain.log_analyze = on")
+    cr.execute("SET auto_explain.log_buffers = on")
+    cr.execute("SET auto_explain.log_nested_statements = on")
 
 
 def peak_mib():
@@ -554,26 +631,26 @@ def run_phases(args, env, probe, r):
     r["vacuum"] = [("after generation", vacuum_analyze(args))]
 
     log("(a) first full tiering run ...")
-    r["first_s"] = timed_run_all(env, probe)
+    r["first_s"] = timed_run_all(env, probe, args)
     r["first_stats"] = dict(probe.stats)
-    r["first_steps"] = probe.report(r["first_s"])
+    r["first_steps"] = probe.report(r["first_s"], args.workers)
     r["first_counts"] = table_counts(cr)
     r["checks"] = check_first_run(cr, head_office.id)
     cr.commit()
     r["vacuum"].append(("after (a)", vacuum_analyze(args)))
 
     log("(b) second run, no change ...")
-    rerun_phase(env, cr, probe, r, "second", "b")
+    rerun_phase(args, env, cr, probe, r, "second", "b")
 
     log("(c) 5 % of the AUMs drift as on a usual night, re-run ...")
     r["drift"] = apply_changes(env, DRIFT_SQL)
     r["vacuum"].append(("after (b) and the drift", vacuum_analyze(args)))
-    rerun_phase(env, cr, probe, r, "rerun", "c")
+    rerun_phase(args, env, cr, probe, r, "rerun", "c")
 
     log("(c2) 5 % of the AUMs change in the stress mix, re-run ...")
     r["changes"] = apply_changes(env, CHANGE_SQL)
     r["vacuum"].append(("after (c) and the stress changes", vacuum_analyze(args)))
-    rerun_phase(env, cr, probe, r, "stress", "c2")
+    rerun_phase(args, env, cr, probe, r, "stress", "c2")
 
     r["rss_engine"] = peak_mib()
 
@@ -597,6 +674,7 @@ def print_report(args, r):
     for key, value in r["context"]:
         log(f"  {key:<24} {value}")
     log(f"  {'database':<24} {args.database} (install {r['install_s']:.1f} s)")
+    log(f"  {'cron workers':<24} {args.workers} (each run shared by {args.workers} thread(s) with a cursor each)")
     log(f"  {'bank':<24} {summary['sub_branches']} sub-branches, {summary['outlets']} outlets "
         f"({r['branch_count']} branches doing work), {summary['users']} users, {customers:,} customers, "
         f"seed {args.seed}")
@@ -694,6 +772,9 @@ def main(argv=None):
     parser.add_argument("--branches", type=int, default=50, help="sub-branches (default 50)")
     parser.add_argument("--outlets", type=int, default=0, help="outlets per sub-branch (default 0)")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--workers", type=int, default=2,
+                        help="cron workers sharing each run, as threads with a cursor each (default 2: the "
+                        "addon's two scheduled actions on Odoo's default max_cron_threads = 2)")
     parser.add_argument("--naive-sample", type=int, default=20_000, help="customers of the naive ORM loop")
     parser.add_argument("--database", "-d", help="name of the database to create (default bench_star_tiering_<pid>)")
     parser.add_argument("--keep-db", action="store_true", help="keep the database afterwards")
@@ -750,11 +831,7 @@ def main(argv=None):
             if args.statement_timeout:
                 cr.execute(f"SET statement_timeout = '{int(args.statement_timeout)}s'")
             if args.auto_explain:
-                cr.execute("LOAD 'auto_explain'")
-                cr.execute(f"SET auto_explain.log_min_duration = {int(args.auto_explain)}")
-                cr.execute("SET auto_explain.log_analyze = on")
-                cr.execute("SET auto_explain.log_buffers = on")
-                cr.execute("SET auto_explain.log_nested_statements = on")
+                set_auto_explain(cr, args.auto_explain)
                 log(f"  auto_explain: plans of statements over {args.auto_explain} ms go to the server log")
             cr.commit()
             probe = Probe(env)
