@@ -1,9 +1,9 @@
 from contextlib import closing
 from unittest.mock import patch
 
-from odoo import fields, sql_db
+from odoo import SUPERUSER_ID, api, fields, sql_db
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
 
 from odoo.addons.star_tiering.models import res_partner_tiering
@@ -231,7 +231,8 @@ class TestTiering(StarTieringCase):
         # another connection sees committed rows only: head office is one
         held, mine = self.head_office, self.branch_a
         with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as other:
-            other.execute("SELECT id FROM bank_branch WHERE id = %s FOR NO KEY UPDATE", [held.id])
+            other_env = api.Environment(other, SUPERUSER_ID, {})
+            self.assertTrue(other_env["res.partner"]._star_tiering_claim(other_env["bank.branch"].browse(held.id)))
             self.assertEqual(Partner._star_tiering_free(held | mine), mine)
             self.assertFalse(Partner._star_tiering_claim(held))
             # this worker's share is half the work left in the free branches:
@@ -245,6 +246,12 @@ class TestTiering(StarTieringCase):
                 Partner._star_tiering_run_manual(held)
             with self.assertRaisesRegex(UserError, "being tiered right now"):
                 held.action_star_tiering()
+            other.rollback()
+            # a user's edit of the branch in progress (its row locked): not
+            # claimed now, but still counted as free work
+            other.execute("SELECT id FROM bank_branch WHERE id = %s FOR NO KEY UPDATE", [held.id])
+            self.assertFalse(Partner._star_tiering_claim(held))
+            self.assertEqual(Partner._star_tiering_free(held | mine), held | mine)
             other.rollback()
         # released: claimed now, for the rest of this transaction
         self.assertTrue(Partner._star_tiering_claim(held))
@@ -260,3 +267,23 @@ class TestTiering(StarTieringCase):
         self.assertEqual(customer.phone, "+86 10 1234 5678")
         self.assertEqual(customer.star_tier, "4")
         self.assertEqual(customer.aum_daily_avg, 400000)
+
+
+@tagged("post_install", "-at_install")
+class TestClaimAfterConcurrentUpdate(TransactionCase):
+    """Apart from StarTieringCase: the committed change below would make every
+    later lock of that branch in the same class transaction fail."""
+
+    def test_branch_changed_since_the_transaction_began(self):
+        """A branch changed and committed by another transaction since this
+        one began (as when the other worker has just finished it) is not
+        claimed: this transaction's view of it is out of date."""
+        head_office = self.env.ref("star_tiering.branch_head_office")
+        self.assertTrue(head_office.name)  # this transaction's snapshot is taken
+        with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as other:
+            # a change that changes nothing, committed
+            other.execute("UPDATE bank_branch SET write_date = write_date WHERE id = %s", [head_office.id])
+            other.commit()
+        self.assertFalse(self.env["res.partner"]._star_tiering_claim(head_office))
+        with self.assertRaisesRegex(UserError, "being tiered right now"):
+            self.env["res.partner"]._star_tiering_claim(head_office, wait=True)
