@@ -28,9 +28,6 @@ CHUNK_CUSTOMERS = 100000
 # A usual night is shared among the cron workers, in chunks of at least this
 # many customers to work on.
 MIN_CHUNK_CUSTOMERS = 10000
-# Advisory-lock key space (pg_locks.classid) of the branches claimed by a
-# tiering run: "ST".
-CLAIM_LOCK_SPACE = 0x5354
 # Lines listed in a notification before "and N more".
 NOTIFY_LIST_LIMIT = 30
 
@@ -87,28 +84,19 @@ class ResPartner(models.Model):
 
     @api.model
     def _star_tiering_claim(self, branch, wait=False):
-        """Claim ``branch`` for the rest of this transaction, so that no other
-        tiering run (the other cron worker, an on-demand re-tier) works on it
-        at the same time. Without ``wait``, a branch held elsewhere, or
-        changed since this transaction began (another worker may have just
-        finished it), is not claimed (False); with it, such a branch raises a
-        UserError.
-
-        The claim is a transaction-level advisory lock, which the others see
-        in pg_locks without taking it (_star_tiering_free), and the branch's
-        row lock, which also makes a user's edit of the branch wait for the
-        chunk rather than fail it."""
+        """Claim ``branch`` for the rest of this transaction (its row lock), so
+        that no other tiering run (the other cron worker, an on-demand
+        re-tier) works on it at the same time. Without ``wait``, a branch held
+        elsewhere, or changed since this transaction began (another worker
+        may have just finished it), is not claimed (False); with it, such a
+        branch raises a UserError. A user's edit of a claimed branch waits for
+        the chunk's commit."""
         try:
             with self.env.cr.savepoint(flush=False):
-                # both locks are released if the savepoint is rolled back
                 self.env.cr.execute(SQL(
-                    "SELECT pg_try_advisory_xact_lock(%s, %s)", CLAIM_LOCK_SPACE, branch.id
-                ))
-                claimed = self.env.cr.fetchone()[0]
-                if claimed:
-                    self.env.cr.execute(SQL(
-                        "SELECT id FROM bank_branch WHERE id = %s FOR NO KEY UPDATE NOWAIT", branch.id
-                    ), log_exceptions=False)
+                    "SELECT id FROM bank_branch WHERE id = %s FOR NO KEY UPDATE NOWAIT", branch.id
+                ), log_exceptions=False)
+                claimed = True
         except (psycopg2.errors.LockNotAvailable, psycopg2.errors.SerializationFailure):
             claimed = False
         if not claimed and wait:
@@ -117,18 +105,6 @@ class ResPartner(models.Model):
                 "user). Try again in a few minutes.", branch=branch.display_name,
             ))
         return claimed
-
-    @api.model
-    def _star_tiering_free(self, branches):
-        """The branches of ``branches`` that no other transaction has claimed
-        (_star_tiering_claim), read from pg_locks: nothing is locked."""
-        held = {row[0] for row in self.env.execute_query(SQL(
-            """SELECT objid::bigint FROM pg_locks
-                WHERE locktype = 'advisory' AND classid = %s AND objsubid = 2 AND granted
-                  AND pid <> pg_backend_pid()""",
-            CLAIM_LOCK_SPACE,
-        ))}
-        return branches.filtered(lambda b: b.id not in held)
 
     @api.model
     def _star_tiering_run_manual(self, branches, partner_ids=None):
@@ -163,13 +139,13 @@ class ResPartner(models.Model):
             """,
             full=policy_edited.ids, ids=branches.ids,
         )))
-        # the branches other workers hold are not shared out again: the last
-        # chunks shrink, so that the workers finish together
-        free = self._star_tiering_free(branches)
-        share = -(-sum(counts.get(b.id, 0) for b in free) // self._star_tiering_workers())
+        # a worker's share counts the work of the branches other workers hold
+        # too: two workers starting together take half each, and one that
+        # finishes early takes what is left beside the other's chunk
+        share = -(-sum(counts.values()) // self._star_tiering_workers())
         target = min(CHUNK_CUSTOMERS, max(MIN_CHUNK_CUSTOMERS, share))
         chunk, total = [], 0
-        for branch in free:
+        for branch in branches:
             if not self._star_tiering_claim(branch):
                 continue
             chunk.append(branch.id)
