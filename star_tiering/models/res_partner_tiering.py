@@ -127,6 +127,11 @@ class ResPartner(models.Model):
         customers not tiered yet or whose AUM moved since the last run (the
         exact set, _sql_tiering_diff, also catches owners who left; those are
         few)."""
+        # the first branch no other worker holds, claimed before the work is
+        # counted: a worker with nothing left to claim does not count it
+        first = next((branch for branch in branches if self._star_tiering_claim(branch)), None)
+        if not first:
+            return branches.browse()
         policy_edited = branches.filtered(lambda b: not b.tiering_date or b.tiering_policy_changed)
         counts = dict(self.env.execute_query(SQL(
             """
@@ -144,14 +149,13 @@ class ResPartner(models.Model):
         # finishes early takes what is left beside the other's chunk
         share = -(-sum(counts.values()) // self._star_tiering_workers())
         target = min(CHUNK_CUSTOMERS, max(MIN_CHUNK_CUSTOMERS, share))
-        chunk, total = [], 0
-        for branch in branches:
-            if not self._star_tiering_claim(branch):
-                continue
-            chunk.append(branch.id)
-            total += counts.get(branch.id, 0)
+        chunk, total = [first.id], counts.get(first.id, 0)
+        for branch in branches[list(branches).index(first) + 1:]:
             if total >= target:
                 break
+            if self._star_tiering_claim(branch):
+                chunk.append(branch.id)
+                total += counts.get(branch.id, 0)
         return branches.browse(chunk)
 
     # ------------------------------------------------------------------
