@@ -25,9 +25,9 @@ AUM_CHANGE_ALERT = 200000
 # Customers per committed chunk of the nightly job: a crash loses at most one
 # chunk, and every branch is either fully tiered or untouched.
 CHUNK_CUSTOMERS = 100000
-# A usual night is shared among the cron workers, in chunks of at least this
-# many customers to work on.
-MIN_CHUNK_CUSTOMERS = 10000
+# A usual night (a few per cent of a million customers changed) is shared
+# among the cron workers, in chunks of at least this many customers to work on.
+MIN_CHUNK_CUSTOMERS = 25000
 # Lines listed in a notification before "and N more".
 NOTIFY_LIST_LIMIT = 30
 
@@ -117,10 +117,10 @@ class ResPartner(models.Model):
     @api.model
     def _star_tiering_next_chunk(self, branches):
         """Claim (_star_tiering_claim) the leading free branches of ``branches``
-        with about a worker's share of the night's work: the go-live night
-        splits into chunks of CHUNK_CUSTOMERS customers, a usual night (a few
-        per cent changed) into one chunk per worker (_star_tiering_workers),
-        at least MIN_CHUNK_CUSTOMERS each.
+        with half a worker's share of the night's work left: the go-live night
+        splits into chunks of up to CHUNK_CUSTOMERS customers, shrinking at the
+        end, a usual night (a few per cent changed) into one chunk per worker
+        (_star_tiering_workers), at least MIN_CHUNK_CUSTOMERS each.
 
         The work is estimated, cheaply: every customer of a branch never
         tiered or whose policy was edited since its last run, else the
@@ -144,10 +144,12 @@ class ResPartner(models.Model):
             """,
             full=policy_edited.ids, ids=branches.ids,
         )))
-        # a worker's share counts the work of the branches other workers hold
-        # too: two workers starting together take half each, and one that
-        # finishes early takes what is left beside the other's chunk
-        share = -(-sum(counts.values()) // self._star_tiering_workers())
+        # A worker takes half its share of the work left (the branches other
+        # workers hold count too) at a time: the chunks shrink as the night
+        # ends, so that the workers finish together, down to a floor that
+        # keeps a usual night at one chunk per worker. (Taking a whole share,
+        # a worker left the other idle for a 10 s chunk of the go-live night.)
+        share = -(-sum(counts.values()) // (2 * self._star_tiering_workers()))
         target = min(CHUNK_CUSTOMERS, max(MIN_CHUNK_CUSTOMERS, share))
         chunk, total = [first.id], counts.get(first.id, 0)
         for branch in branches[list(branches).index(first) + 1:]:

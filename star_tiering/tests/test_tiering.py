@@ -207,16 +207,16 @@ class TestTiering(StarTieringCase):
         self.assertEqual(self.env["res.partner"]._star_tiering_workers(), 2)
 
     def test_workers_share_the_night(self):
-        """Each cron worker claims about its share of the night's work."""
+        """Each cron worker claims half its share of the work left at a time."""
         Partner = self.env["res.partner"]
         branches = self.branch_a | self.outlet_a1 | self.branch_b
-        for branch in (self.branch_a, self.branch_a, self.branch_b, self.branch_b):
+        for branch in (self.branch_a, self.branch_b, self.branch_b, self.branch_b):
             self.make_customer(80000, branch=branch)
         self.env.flush_all()
         with patch.object(res_partner_tiering, "MIN_CHUNK_CUSTOMERS", 1):
-            # two workers: 4 customers to tier, 2 each
+            # two workers: 4 customers to tier, a share of 2, 1 at a time
             self.assertEqual(Partner._star_tiering_next_chunk(branches), self.branch_a)
-            # one worker (the second scheduled action archived) takes it all
+            # one worker (the second scheduled action archived): 2 at a time
             self.env.ref("star_tiering.ir_cron_star_tiering_worker_2").active = False
             self.assertEqual(Partner._star_tiering_workers(), 1)
             self.assertEqual(Partner._star_tiering_next_chunk(branches), branches)
@@ -236,7 +236,7 @@ class TestTiering(StarTieringCase):
             self.assertTrue(other_env["res.partner"]._star_tiering_claim(other_env["bank.branch"].browse(held.id)))
             self.assertFalse(Partner._star_tiering_claim(held))
             # 10 customers to tier, 6 of them in the held branch: this worker's
-            # share is 5, so it takes all 4 of the free branches
+            # share is 5, half of it 3, so it takes the 4 of the free branches
             for branch in (held,) * 6 + (mine, mine, self.branch_b, self.branch_b):
                 self.make_customer(80000, branch=branch)
             self.env.flush_all()
