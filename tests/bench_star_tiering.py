@@ -628,6 +628,12 @@ def run_phases(args, env, probe, r):
     aborted phase still leaves the earlier figures to report."""
     cr = env.cr
     head_office = env.ref("star_tiering.branch_head_office")
+    # as documented for a server with one cron thread: the second worker's
+    # scheduled action is archived (the engine sizes its chunks by the count)
+    twin = env.ref("star_tiering.ir_cron_star_tiering_worker_2", raise_if_not_found=False)
+    if twin:
+        twin.active = args.workers > 1
+        cr.commit()
     r["vacuum"] = [("after generation", vacuum_analyze(args))]
 
     log("(a) first full tiering run ...")

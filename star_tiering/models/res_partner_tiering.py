@@ -144,12 +144,14 @@ class ResPartner(models.Model):
             """,
             full=policy_edited.ids, ids=branches.ids,
         )))
-        # A worker takes half its share of the work left (the branches other
-        # workers hold count too) at a time: the chunks shrink as the night
-        # ends, so that the workers finish together, down to a floor that
-        # keeps a usual night at one chunk per worker. (Taking a whole share,
-        # a worker left the other idle for a 10 s chunk of the go-live night.)
-        share = -(-sum(counts.values()) // (2 * self._star_tiering_workers()))
+        # Among several workers, one takes half its share of the work left
+        # (the branches other workers hold count too) at a time: the chunks
+        # shrink as the night ends, so that the workers finish together, down
+        # to a floor that keeps a usual night at one chunk per worker. (Taking
+        # a whole share, a worker left the other idle for a 10 s chunk of the
+        # go-live night.) A single worker takes it all, CHUNK_CUSTOMERS at most.
+        workers = self._star_tiering_workers()
+        share = -(-sum(counts.values()) // (2 * workers if workers > 1 else 1))
         target = min(CHUNK_CUSTOMERS, max(MIN_CHUNK_CUSTOMERS, share))
         chunk, total = [first.id], counts.get(first.id, 0)
         for branch in branches[list(branches).index(first) + 1:]:

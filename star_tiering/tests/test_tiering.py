@@ -216,10 +216,14 @@ class TestTiering(StarTieringCase):
         with patch.object(res_partner_tiering, "MIN_CHUNK_CUSTOMERS", 1):
             # two workers: 4 customers to tier, a share of 2, 1 at a time
             self.assertEqual(Partner._star_tiering_next_chunk(branches), self.branch_a)
-            # one worker (the second scheduled action archived): 2 at a time
+            # one worker (the second scheduled action archived) takes it all
             self.env.ref("star_tiering.ir_cron_star_tiering_worker_2").active = False
             self.assertEqual(Partner._star_tiering_workers(), 1)
             self.assertEqual(Partner._star_tiering_next_chunk(branches), branches)
+        with patch.object(res_partner_tiering, "MIN_CHUNK_CUSTOMERS", 1), \
+                patch.object(res_partner_tiering, "CHUNK_CUSTOMERS", 1):
+            # ... up to CHUNK_CUSTOMERS
+            self.assertEqual(Partner._star_tiering_next_chunk(branches), self.branch_a)
 
     def test_branch_held_elsewhere_is_not_claimed(self):
         """A branch another transaction holds (the other cron worker, a manual
