@@ -177,15 +177,27 @@ PIP_BREAK_SYSTEM_PACKAGES=1 if you really mean to install into that Python."
 # Headless Chromium for HttpCase browser/tour tests. Odoo looks these names
 # up on PATH and *skips* (not fails) browser tests when none is found.
 ensure_chromium() {
-    local b
+    local b browser=""
     for b in chromium chromium-browser google-chrome google-chrome-stable; do
         if command -v "$b" >/dev/null; then
-            log "Browser: $(command -v "$b")"
-            return 0
+            browser="$b"
+            break
         fi
     done
-    apt_install chromium
-    command -v chromium >/dev/null || die "chromium is still not on PATH after apt-get install chromium"
+    if [ -z "$browser" ]; then
+        apt_install chromium
+        command -v chromium >/dev/null || die "chromium is still not on PATH after apt-get install chromium"
+        browser=chromium
+    fi
+    log "Browser: $(command -v "$browser")"
+    # Odoo gives Chromium 10 s to open its DevTools port and skips the browser
+    # tests otherwise; a cold first start (font cache, profile) has taken
+    # longer here. One throw-away start first, outside that window.
+    local profile
+    profile="$(mktemp -d)"
+    timeout 60 "$browser" --headless --no-sandbox --disable-gpu --no-first-run \
+        --user-data-dir="$profile" --dump-dom about:blank >/dev/null 2>&1 || true
+    rm -rf "$profile"
 }
 
 # --------------------------------------------------------------------------
