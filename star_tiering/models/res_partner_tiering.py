@@ -127,9 +127,10 @@ class ResPartner(models.Model):
         customers not tiered yet or whose AUM moved since the last run (the
         exact set, _sql_tiering_diff, also catches owners who left; those are
         few)."""
-        # the first branch no other worker holds, claimed before the work is
-        # counted: a worker with nothing left to claim does not count it
-        first = next((branch for branch in branches if self._star_tiering_claim(branch)), None)
+        # branches claimed one by one, as they are needed; the first before the
+        # work is counted: a worker with nothing left to claim does not count it
+        claimed = (branch for branch in branches if self._star_tiering_claim(branch))
+        first = next(claimed, None)
         if not first:
             return branches.browse()
         policy_edited = branches.filtered(lambda b: not b.tiering_date or b.tiering_policy_changed)
@@ -153,14 +154,11 @@ class ResPartner(models.Model):
         workers = self._star_tiering_workers()
         share = -(-sum(counts.values()) // (2 * workers if workers > 1 else 1))
         target = min(CHUNK_CUSTOMERS, max(MIN_CHUNK_CUSTOMERS, share))
-        chunk, total = [first.id], counts.get(first.id, 0)
-        for branch in branches[list(branches).index(first) + 1:]:
-            if total >= target:
-                break
-            if self._star_tiering_claim(branch):
-                chunk.append(branch.id)
-                total += counts.get(branch.id, 0)
-        return branches.browse(chunk)
+        chunk, total = first, counts.get(first.id, 0)
+        while total < target and (branch := next(claimed, None)):
+            chunk |= branch
+            total += counts.get(branch.id, 0)
+        return chunk
 
     # ------------------------------------------------------------------
     # The engine
@@ -278,7 +276,7 @@ class ResPartner(models.Model):
         staffed, elig = ([], []), []
         for branch_id in branch_ids:
             lines = policies[branch_id]
-            for tier in ("1", "2", "3", "4", "5"):
+            for tier, _label in TIERS:
                 key = branch_id * 10 + int(tier)
                 for slot, role in enumerate((lines[tier].primary_role, lines[tier].secondary_role)):
                     holders = users.get((branch_id, role), []) if role else []
@@ -465,7 +463,7 @@ class ResPartner(models.Model):
             eb=[c[0] for c in candidates], er=[c[1] for c in candidates], eu=[c[2] for c in candidates],
             pol=self._sql_policy_table(branch_ids, policies), role_field=SQL.identifier(role_field),
             calc=calc, old=old, new=new, load=load,
-            old_col=SQL.identifier("owner" if column == "owner" else "secondary"),
+            old_col=SQL.identifier(column),
         ))
 
     @api.model
