@@ -14,9 +14,8 @@
    of each sub-branch's customers);
 3. times (a) the first full run of the nightly job, shared by --workers cron
    workers (threads with a cursor each, calling _cron_star_tiering() as
-   Odoo's cron threads run the addon's two scheduled actions; with 1, a
-   plain _star_tiering_run_all(commit=True)) - the go-live night: nothing
-   tiered, no to-do yet; (b) the next night over
+   Odoo's cron threads run the addon's two scheduled actions) - the go-live
+   night: nothing tiered, no to-do yet; (b) the next night over
    unchanged data (tiering_date set back a day), which must write nothing;
    (c) the next night after the annual averages of 5 % of the customers
    drifted by up to ±2 % (a usual night); (c2) the next night after 5 %
@@ -349,31 +348,27 @@ def rerun_phase(args, env, cr, probe, r, key, letter):
 
 
 def timed_run_all(env, probe, args):
-    """The nightly job run to the end by ``workers`` cron workers, timed (wall
-    clock). One worker: _star_tiering_run_all(commit=True) on ``env``. More:
-    as many threads, each with its own cursor calling _cron_star_tiering()
-    and committing until nothing is left for it, as Odoo's cron threads run
-    the job's scheduled actions. PhaseAborted on a statement timeout."""
+    """The nightly job run to the end by ``args.workers`` cron workers, timed
+    (wall clock): as many threads, each with its own cursor running
+    _star_tiering_run_all(commit=True) - _cron_star_tiering() until nothing
+    is left for it - as Odoo's cron threads run the job's scheduled actions.
+    PhaseAborted on a statement timeout."""
     import psycopg2
 
     import odoo
 
-    workers = args.workers
     probe.reset()
     errors = []
 
     def worker(number):
-        probe._local.worker = f"worker {number}: "
+        probe._local.worker = f"worker {number}: " if args.workers > 1 else ""
         try:
             with env.registry.cursor() as cr:
                 if args.statement_timeout:
                     cr.execute(f"SET statement_timeout = '{int(args.statement_timeout)}s'")
                 if args.auto_explain:
                     set_auto_explain(cr, args.auto_explain)
-                wenv = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-                while wenv["res.partner"]._cron_star_tiering():
-                    cr.commit()
-                cr.commit()
+                odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})["res.partner"]._star_tiering_run_all(commit=True)
         except Exception as exc:  # noqa: BLE001 - reported by the main thread
             errors.append((probe.failed or probe.current, exc))
 
@@ -381,32 +376,23 @@ def timed_run_all(env, probe, args):
     # outlive the run (its checks and counts follow)
     env.cr.commit()
     started = time.perf_counter()
-    try:
-        if workers == 1:
-            probe._local.worker = ""
-            env["res.partner"]._star_tiering_run_all(commit=True)
-        else:
-            threads = [threading.Thread(target=worker, args=(n + 1,)) for n in range(workers)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            env.cr.rollback()
-            env.invalidate_all()
-            for step, exc in errors:
-                if isinstance(exc, psycopg2.errors.QueryCanceled):
-                    raise exc
-            if errors:
-                raise errors[0][1]
-    except psycopg2.errors.QueryCanceled as exc:
-        step = probe.failed or probe.current or next((s for s, _e in errors if s), None)
-        env.cr.rollback()
-        env.invalidate_all()
-        raise PhaseAborted(
-            f"statement timeout in {step or 'an unwrapped step'} after "
-            f"{time.perf_counter() - started:.0f} s of the run ({str(exc).strip().splitlines()[0]})"
-        ) from exc
-    return time.perf_counter() - started
+    threads = [threading.Thread(target=worker, args=(n + 1,)) for n in range(args.workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    env.cr.rollback()
+    env.invalidate_all()
+    for step, exc in errors:
+        if isinstance(exc, psycopg2.errors.QueryCanceled):
+            raise PhaseAborted(
+                f"statement timeout in {step or 'an unwrapped step'} after {elapsed:.0f} s of the run "
+                f"({str(exc).strip().splitlines()[0]})"
+            ) from exc
+    if errors:
+        raise errors[0][1]
+    return elapsed
 
 
 def set_auto_explain(cr, min_ms):
