@@ -179,6 +179,10 @@ class ResPartner(models.Model):
         # the statements below scan up to a whole branch chunk once each;
         # compiling them (PostgreSQL's JIT, on by default) costs more than it saves
         self.env.cr.execute("SET LOCAL jit = off")
+        # the routing sorts and hashes a whole chunk (100,000 customers, a few
+        # MB): in memory rather than in temporary files (work_mem is 4 MB by
+        # default); this transaction only
+        self.env.cr.execute("SET LOCAL work_mem = '64MB'")
         policies = branches._get_tier_policy()
         # a policy lacking a tier exists only while data files load (install
         # mode); its branch waits for the complete policy
