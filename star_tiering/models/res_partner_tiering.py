@@ -548,12 +548,16 @@ class ResPartner(models.Model):
             """
             UPDATE mail_activity a
                SET user_id = h.new_owner
-              FROM unnest(%s::int[], %s::int[], %s::int[]) AS h(partner_id, old_owner, new_owner)
+              FROM unnest(%(pids)s::int[], %(old)s::int[], %(new)s::int[]) AS h(partner_id, old_owner, new_owner)
              WHERE a.res_model = 'res.partner' AND a.res_id = h.partner_id
-               AND a.user_id = h.old_owner AND a.activity_type_id = ANY(%s)
+               -- the same customers as a plain condition, which res_id's index
+               -- serves: joined to the unnest alone, the planner hashed every
+               -- open to-do (0.8 s for 14,000 hand-overs among 700,000 to-dos)
+               AND a.res_id = ANY(%(pids)s)
+               AND a.user_id = h.old_owner AND a.activity_type_id = ANY(%(types)s)
             """,
-            [r[0] for r in moved], [r[1] for r in moved], [r[2] for r in moved],
-            self.env["mail.activity"]._star_tiering_activity_types().ids,
+            pids=[r[0] for r in moved], old=[r[1] for r in moved], new=[r[2] for r in moved],
+            types=self.env["mail.activity"]._star_tiering_activity_types().ids,
         ))
 
     @api.model
