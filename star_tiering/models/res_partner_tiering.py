@@ -308,8 +308,8 @@ class ResPartner(models.Model):
                        array_agg(cadence ORDER BY tier) AS cadences
                   FROM %(pol)s GROUP BY branch_id
             ), dated AS (
-                SELECT p.id, p.branch_id, COALESCE(p.aum_daily_avg, 0) AS aum, p.last_contact_date,
-                       p.star_tier AS old_tier, t.new_tier, p.star_tier_date AS old_tier_date,
+                SELECT p.id, p.branch_id, p.complete_name AS name, COALESCE(p.aum_daily_avg, 0) AS aum,
+                       p.last_contact_date, p.star_tier AS old_tier, t.new_tier, p.star_tier_date AS old_tier_date,
                        p.tier_owner_id AS old_owner, p.tier_secondary_owner_id AS old_secondary,
                        p.next_contact_date AS old_next, p.tier_aum AS old_tier_aum,
                        CASE WHEN t.new_tier IS DISTINCT FROM p.star_tier THEN %(today)s::date
@@ -320,7 +320,7 @@ class ResPartner(models.Model):
                  CROSS JOIN LATERAL (SELECT %(tier)s AS new_tier) AS t
                  WHERE %(scope)s
             )
-            SELECT id, branch_id, aum, last_contact_date, old_tier, new_tier, old_tier_date,
+            SELECT id, branch_id, name, aum, last_contact_date, old_tier, new_tier, old_tier_date,
                    old_owner, old_secondary, old_next, old_tier_aum, new_tier_date,
                    old_owner AS new_owner, old_secondary AS new_secondary, %(next)s AS new_next
               FROM dated
@@ -474,9 +474,10 @@ class ResPartner(models.Model):
     def _sql_write_tiering(self, calc, reason):
         """Write each changed customer once, add the tier history, and return
         (tier changes, primary owner changes, secondary owner changes, AUM
-        alerts, counts): [(partner_id, old, new)] ×3 for the changes from an
-        earlier tier or owner, [(partner_id, branch_id, old_aum, new_aum,
-        owner)] for the customers whose AUM moved by AUM_CHANGE_ALERT or more
+        alerts, counts): [(partner_id, old, new)] for the changes from an
+        earlier tier, [(partner_id, old, new, branch_id)] ×2 for those from
+        an earlier owner, [(partner_id, branch_id, old_aum, new_aum, owner,
+        name)] for the customers whose AUM moved by AUM_CHANGE_ALERT or more
         either way since the previous run, and {"tier_changes": n,
         "owner_changes": n} counting every change, first ones included."""
         ctx = self._sql_context()
@@ -518,7 +519,8 @@ class ResPartner(models.Model):
         ))
         owner_rows, secondary_rows = (
             self.env.execute_query(SQL(
-                "SELECT id, %(old)s, %(new)s FROM %(calc)s WHERE %(new)s IS DISTINCT FROM %(old)s AND %(old)s IS NOT NULL",
+                """SELECT id, %(old)s, %(new)s, branch_id FROM %(calc)s
+                    WHERE %(new)s IS DISTINCT FROM %(old)s AND %(old)s IS NOT NULL""",
                 calc=calc, old=SQL.identifier(f"old_{column}"), new=SQL.identifier(f"new_{column}"),
             ))
             for column in ("owner", "secondary")
@@ -530,7 +532,7 @@ class ResPartner(models.Model):
         ))[0][0]
         alerts = self.env.execute_query(SQL(
             """
-            SELECT id, branch_id, old_tier_aum, aum, new_owner FROM %(calc)s
+            SELECT id, branch_id, old_tier_aum, aum, new_owner, name FROM %(calc)s
              WHERE old_tier_aum IS NOT NULL AND abs(aum - old_tier_aum) >= %(alert)s
              ORDER BY branch_id, abs(aum - old_tier_aum) DESC
             """,
@@ -570,10 +572,10 @@ class ResPartner(models.Model):
         for pid, old, new in tier_rows:
             if old and old != "0":
                 tracked[pid].append(("star_tier", None, None, tier_labels.get(old), tier_labels.get(new)))
-        user_ids = {u for rows in (owner_rows, secondary_rows) for r in rows for u in r[1:] if u}
+        user_ids = {u for rows in (owner_rows, secondary_rows) for r in rows for u in r[1:3] if u}
         names = {u.id: u.name for u in self.env["res.users"].sudo().browse(list(user_ids))}
         for field_name, rows in (("tier_owner_id", owner_rows), ("tier_secondary_owner_id", secondary_rows)):
-            for pid, old, new in rows:
+            for pid, old, new, _branch in rows:
                 if old:
                     tracked[pid].append((field_name, old, new or 0, names.get(old), names.get(new, "")))
         if not tracked:
@@ -642,8 +644,8 @@ class ResPartner(models.Model):
     @api.model
     def _sql_insert_activities(self, activity_type, select_sql):
         """Insert tiering to-dos of ``activity_type`` from a SELECT of
-        (partner_id, user_id, type, deadline, summary, note), skipping the
-        customers that have one open already: the same columns
+        (partner_id, user_id, type, deadline, summary, note, customer name),
+        skipping the customers that have one open already: the same columns
         mail.activity.create writes (an empty summary shows the activity
         type's name in the user's language), minus the per-record notification
         mail (a nightly batch must not mail thousands of times; the to-dos show
@@ -663,7 +665,7 @@ class ResPartner(models.Model):
         self.env.execute_query(SQL(
             """
             CREATE TEMPORARY TABLE %(cand)s AS
-            SELECT * FROM (%(select)s) AS s(partner_id, user_id, type_id, deadline, summary, note)
+            SELECT * FROM (%(select)s) AS s(partner_id, user_id, type_id, deadline, summary, note, res_name)
             """,
             cand=cand, select=select_sql,
         ))
@@ -685,10 +687,7 @@ class ResPartner(models.Model):
                 INSERT INTO mail_activity (res_model_id, res_model, res_id, res_name, activity_type_id, user_id,
                                            user_tz, date_deadline, summary, note, automated, active,
                                            create_uid, create_date, write_uid, write_date)
-                SELECT %(model_id)s, 'res.partner', s.partner_id,
-                       -- looked up by key: a join hashes all the customers for a few to-dos
-                       (SELECT rp.complete_name FROM res_partner rp WHERE rp.id = s.partner_id),
-                       s.type_id, s.user_id,
+                SELECT %(model_id)s, 'res.partner', s.partner_id, s.res_name, s.type_id, s.user_id,
                        up.tz, s.deadline, s.summary, s.note, TRUE, TRUE, %(uid)s, %(now)s, %(uid)s, %(now)s
                   FROM %(due)s s
                   JOIN res_users u ON u.id = s.user_id
@@ -707,7 +706,7 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         return self._sql_insert_activities(activity_type, SQL(
             """
-            SELECT p.id, p.tier_owner_id, %(type)s, p.next_contact_date, NULL::varchar, NULL::text
+            SELECT p.id, p.tier_owner_id, %(type)s, p.next_contact_date, NULL::varchar, NULL::text, p.complete_name
               FROM res_partner p
              WHERE %(scope)s AND p.tier_owner_id IS NOT NULL AND p.next_contact_date <= %(today)s
             """,
@@ -724,13 +723,14 @@ class ResPartner(models.Model):
             """
             SELECT a.partner_id, a.owner, %(type)s, %(today)s::date, NULL::varchar,
                    '<p>' || to_char(a.old_aum, 'FM999,999,999,990.00') || ' → '
-                         || to_char(a.new_aum, 'FM999,999,999,990.00') || ' CNY</p>'
-              FROM unnest(%(pids)s::int[], %(owners)s::int[], %(old)s::numeric[], %(new)s::numeric[])
-                   AS a(partner_id, owner, old_aum, new_aum)
+                         || to_char(a.new_aum, 'FM999,999,999,990.00') || ' CNY</p>', a.name
+              FROM unnest(%(pids)s::int[], %(owners)s::int[], %(old)s::numeric[], %(new)s::numeric[],
+                          %(names)s::varchar[])
+                   AS a(partner_id, owner, old_aum, new_aum, name)
              WHERE a.owner IS NOT NULL
             """,
             type=activity_type.id, today=today, pids=[a[0] for a in alerts], owners=[a[4] for a in alerts],
-            old=[a[2] for a in alerts], new=[a[3] for a in alerts],
+            old=[a[2] for a in alerts], new=[a[3] for a in alerts], names=[a[5] for a in alerts],
         ))
 
     # ------------------------------------------------------------------
@@ -756,19 +756,17 @@ class ResPartner(models.Model):
         moved = [r for r in owner_rows if r[1] and r[2]]
         if not moved:
             return
-        # group by branch in SQL: browsing tens of thousands of customers here
-        # would prefetch every column of each (seen taking 20 s on 30,000)
-        branch_of = dict(self.env.execute_query(SQL(
-            "SELECT id, branch_id FROM res_partner WHERE id = ANY(%s)", [r[0] for r in moved]
-        )))
+        # grouped by the branch the rows carry: browsing tens of thousands of
+        # customers here would prefetch every column of each (seen taking 20 s
+        # on 30,000)
         by_branch = defaultdict(list)
-        for pid, old, new in moved:
-            by_branch[branch_of[pid]].append((pid, old, new))
+        for pid, old, new, branch_id in moved:
+            by_branch[branch_id].append((pid, old, new))
         listed = [r for rows in by_branch.values() for r in rows[:NOTIFY_LIST_LIMIT]]
         # names read in one batch each: record.browse(id) would prefetch that
         # one record only, a query per line (5 s for 50 branches measured)
         partner_names = self._star_tiering_names(self.sudo().browse([r[0] for r in listed]))
-        users = self.env["res.users"].sudo().browse({u for r in moved for u in r[1:]})
+        users = self.env["res.users"].sudo().browse({u for r in moved for u in r[1:3]})
         user_names = {user.id: user.name for user in users}
         branches = self.env["bank.branch"].sudo().browse(list(by_branch))
         by_branch = {branches.browse(bid): rows for bid, rows in by_branch.items()}
@@ -793,7 +791,7 @@ class ResPartner(models.Model):
         if not alerts:
             return
         by_branch = defaultdict(list)
-        for pid, branch_id, old, new, _owner in alerts:
+        for pid, branch_id, old, new, _owner, _name in alerts:
             by_branch[branch_id].append((pid, old, new))
         partner_names = self._star_tiering_names(
             self.sudo().browse([r[0] for rows in by_branch.values() for r in rows[:NOTIFY_LIST_LIMIT]])

@@ -23,6 +23,7 @@ class TestContactCadence(StarTieringCase):
             self.assertEqual(len(todo), 1)
             self.assertEqual(todo.user_id, customer.tier_owner_id)
             self.assertEqual(todo.date_deadline, customer.next_contact_date)
+            self.assertEqual(todo.res_name, customer.display_name)
         self.assertFalse(self.activities(not_yet))
         # re-runs never duplicate an open to-do
         self.run_tiering()

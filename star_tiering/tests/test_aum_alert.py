@@ -24,6 +24,7 @@ class TestAumChangeAlert(StarTieringCase):
         self.assertTrue(self.activities(down, AUM_CHANGE))
         self.assertFalse(self.activities(just_below, AUM_CHANGE))
         self.assertEqual(self.activities(up, AUM_CHANGE).user_id, up.tier_owner_id)
+        self.assertEqual(self.activities(up, AUM_CHANGE).res_name, up.display_name)
         report = self.branch_a.message_ids - messages_before
         self.assertEqual(len(report), 1)
         self.assertEqual(report.partner_ids, self.president_a.partner_id)
