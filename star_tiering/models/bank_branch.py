@@ -106,6 +106,29 @@ class BankBranch(models.Model):
             self._star_tiering_policy_changed()
         return res
 
+    def _notify_thread_by_inbox(self, message, recipients_data, msg_vals=False, **kwargs):
+        """The nightly tiering's notices (context ``star_tiering_night``) go
+        to the recipients' inboxes without mail.thread's live bus push, which
+        renders the message once per recipient for their open web clients:
+        about 7 ms each, 500 recipients on a night with many hand-overs, for
+        clients that are closed at night. The inbox shows the notice when its
+        owner next opens Odoo. Notices of an on-demand run are pushed live."""
+        if not self.env.context.get("star_tiering_night"):
+            return super()._notify_thread_by_inbox(message, recipients_data, msg_vals=msg_vals, **kwargs)
+        # the inbox notifications mail.thread creates, without the push
+        partner_ids = sorted({r["id"] for r in recipients_data if r["notif"] == "inbox"})
+        # sudo: mail.notification - creating notifications is the purpose of notify methods
+        self.env["mail.notification"].sudo().create([
+            {
+                "author_id": message.author_id.id,
+                "mail_message_id": message.id,
+                "notification_status": "sent",
+                "notification_type": "inbox",
+                "res_partner_id": partner_id,
+            }
+            for partner_id in partner_ids
+        ])
+
     @api.constrains("parent_id")
     def _check_parent_id(self):
         if self._has_cycle():

@@ -212,8 +212,11 @@ class ResPartner(models.Model):
         stats["maintenance_todos"] = self._sql_schedule_maintenance(scope)
         self._sql_schedule_aum_change(alerts)
         self.env.invalidate_all()
-        self._notify_handovers(owner_rows)
-        self._notify_aum_changes(alerts)
+        # nightly notices reach the inboxes without a live push
+        # (bank.branch._notify_thread_by_inbox)
+        notifier = self.with_context(star_tiering_night=True) if reason == "nightly" else self
+        notifier._notify_handovers(owner_rows)
+        notifier._notify_aum_changes(alerts)
         return stats
 
     def _sql_context(self):

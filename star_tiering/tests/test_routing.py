@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.tests import tagged
 
 from .common import StarTieringCase
@@ -107,3 +109,38 @@ class TestRouting(StarTieringCase):
         self.assertIn(customer.name, notice.body)
         tracking = customer.message_ids.tracking_value_ids.filtered(lambda t: t.field_id.name == "tier_owner_id")
         self.assertEqual((tracking.old_value_integer, tracking.new_value_integer), (old_owner.id, self.cm_a.id))
+
+    def test_night_notices_reach_the_inbox_without_a_live_push(self):
+        (self.teller_a1 | self.teller_a2 | self.cm_a).notification_type = "inbox"
+        customer = self.make_customer(20000, last_contact_date=False)
+        self.run_tiering()
+        old_owner = customer.tier_owner_id
+        Users = type(self.env["res.users"])
+        send_store = Users._bus_send_store
+        pushed = self.env["res.partner"]
+
+        def spy(users, *args, **kwargs):
+            nonlocal pushed
+            if kwargs.get("notification_type") == "mail.message/inbox":
+                pushed |= users.partner_id
+            return send_store(users, *args, **kwargs)
+
+        def hand_over(aum, reason):
+            self.set_aum(customer, aum)
+            before = self.branch_a.message_ids
+            with patch.object(Users, "_bus_send_store", spy):
+                self.run_tiering(reason=reason)
+            return (self.branch_a.message_ids - before).filtered(lambda m: "handed over" in m.body)
+
+        notice = hand_over(400000, "nightly")
+        owners = old_owner.partner_id | self.cm_a.partner_id
+        self.assertEqual(notice.notification_ids.res_partner_id, owners)
+        for notification in notice.notification_ids:
+            self.assertEqual((notification.notification_type, notification.notification_status), ("inbox", "sent"))
+            self.assertFalse(notification.is_read)
+        self.assertFalse(pushed, "a nightly notice is not pushed to open web clients")
+        # an on-demand re-tier's notice is pushed live, as any message
+        notice = hand_over(20000, "manual")
+        self.assertEqual(len(notice), 1)
+        self.assertIn(self.cm_a.partner_id, notice.notification_ids.res_partner_id)
+        self.assertEqual(pushed, notice.notification_ids.res_partner_id)
