@@ -258,6 +258,31 @@ class TestTiering(StarTieringCase):
         # released: claimed now, for the rest of this transaction
         self.assertTrue(Partner._star_tiering_claim(held))
 
+    def test_a_worker_crashing_leaves_its_branch_to_the_next_run(self):
+        """While one cron worker holds a branch, the other tiers the rest and
+        stops without waiting for it; when the first crashes (its transaction
+        rolls back), its branch is untouched and the next run tiers it."""
+        Partner = self.env["res.partner"]
+        self.env.cr.execute("SET LOCAL lock_timeout = '3s'")
+        # head office is committed data, which the other connection can lock
+        crashed, mine = self.head_office, self.branch_a
+        self.assertFalse(crashed.tiering_date and crashed.tiering_date >= self.today, "head office is pending")
+        (self.env["bank.branch"].search([]) - crashed - mine).tiering_date = self.today
+        in_crashed, in_mine = self.make_customer(80000, branch=crashed), self.make_customer(80000)
+        self.env.flush_all()
+        with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as other:
+            other_env = api.Environment(other, SUPERUSER_ID, {})
+            self.assertTrue(other_env["res.partner"]._star_tiering_claim(other_env["bank.branch"].browse(crashed.id)))
+            # this worker goes on with its own branch, then finds nothing it may claim
+            while Partner._cron_star_tiering():
+                pass
+            self.assertEqual((in_mine.star_tier, mine.tiering_date), ("3", self.today))
+            self.assertEqual((in_crashed.star_tier, crashed.tiering_date), ("0", False))
+            other.rollback()  # the other worker crashes
+        self.assertEqual(Partner._cron_star_tiering(), 0)
+        self.env.invalidate_all()
+        self.assertEqual((in_crashed.star_tier, crashed.tiering_date), ("3", self.today))
+
     def test_pending_user_edit_is_not_lost(self):
         customer = self.make_customer(80000)
         self.run_tiering()
