@@ -113,9 +113,15 @@ def machine_context(cr):
     pg_version = cr.fetchone()[0]
     settings = []
     for name in ("shared_buffers", "work_mem", "maintenance_work_mem", "synchronous_commit",
-                 "max_wal_size", "autovacuum"):
+                 "max_wal_size", "checkpoint_timeout", "autovacuum"):
         cr.execute(f"SHOW {name}")
         settings.append(f"{name}={cr.fetchone()[0]}")
+    # the settings setup/tune_postgres.sh applies (README, Performance)
+    cr.execute("SELECT setting::bigint * 8 / 1024 FROM pg_settings WHERE name = 'shared_buffers'")
+    buffers_mib = cr.fetchone()[0]
+    cr.execute("SELECT setting::bigint FROM pg_settings WHERE name = 'max_wal_size'")
+    wal_mib = cr.fetchone()[0]
+    tuned = buffers_mib >= 1024 and wal_mib >= 4096
     try:
         load = "%.2f %.2f %.2f" % os.getloadavg()
     except OSError:
@@ -128,6 +134,8 @@ def machine_context(cr):
         ("OS / Python", f"{platform.platform()} / Python {platform.python_version()}"),
         ("PostgreSQL", pg_version),
         ("PostgreSQL settings", ", ".join(settings)),
+        ("PostgreSQL sizing", "for a million customers (setup/tune_postgres.sh)" if tuned else
+         "a small database's (run setup/tune_postgres.sh for the settings the README's figures use)"),
         ("Odoo", f"{odoo.release.version} ({odoo.release.serie})"),
     ]
 
