@@ -10,17 +10,19 @@
 # rewrites hundreds of megabytes of rows and indexes: at those defaults most of
 # its pages are evicted and read back within the run, and a checkpoint every
 # few hundred MB of WAL makes every page written after it log a full image
-# again. tests/bench_star_tiering.py measured the go-live night at 55-70 s with
-# the defaults and 48 s with these settings (README, Performance).
+# again. tests/bench_star_tiering.py measured the go-live night at 56-70 s with
+# the defaults and 52 s with these settings (48-54 s with shared_buffers 4GB;
+# README, Performance).
 #
 # What it sets, with ALTER SYSTEM (postgresql.auto.conf) as $DB_USER, who must
 # be a superuser (setup/run.sh creates the role so):
 #   shared_buffers      a quarter of the RAM, at most 8GB (needs a restart)
 #   max_wal_size        8GB
 #   checkpoint_timeout  15min
-# A local Debian cluster (the one on $DB_PORT) is restarted; for another server
-# the script says that a restart is needed. This is the database server's
-# configuration, not the addons': on a production server it is the DBA's call.
+# It runs on the database server's machine only (DB_HOST local: the RAM it
+# sizes for is this machine's) and restarts the Debian cluster on $DB_PORT.
+# This is the database server's configuration, not the addons': on a
+# production server it is the DBA's call.
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -34,25 +36,32 @@ show() {
     done
 }
 
+# Restarts the Debian cluster listening on $DB_PORT; says how to undo the
+# settings by hand when it does not come back (--reset needs a connection).
 restart() {
-    if _is_local_db && command -v pg_lsclusters >/dev/null; then
-        local ver name port _
-        while read -r ver name port _; do
-            [ "$port" = "$DB_PORT" ] || continue
-            log "Restarting PostgreSQL cluster $ver/$name (port $port)"
-            as_root pg_ctlcluster "$ver" "$name" restart
-        done < <(pg_lsclusters -h)
+    local conf ver name port _ found=""
+    conf="$(db_psql -d postgres -tAc "SHOW data_directory")/postgresql.auto.conf"
+    while read -r ver name port _; do
+        [ "$port" = "$DB_PORT" ] && found="$ver $name"
+    done < <(pg_lsclusters -h 2>/dev/null)
+    if [ -z "$found" ]; then
+        warn "no Debian cluster listens on port $DB_PORT: restart the PostgreSQL server yourself for shared_buffers to change"
+        return 0
+    fi
+    log "Restarting PostgreSQL cluster ${found/ //} (port $DB_PORT)"
+    # shellcheck disable=SC2086  # "version name"
+    if as_root pg_ctlcluster $found restart; then
         for _ in $(seq 1 30); do
             pg_isready -q -h "$DB_HOST" -p "$DB_PORT" && return 0
             sleep 1
         done
-        die "PostgreSQL on $DB_HOST:$DB_PORT did not come back after the restart"
-    else
-        warn "restart the PostgreSQL server at $DB_HOST:$DB_PORT for shared_buffers to change"
-        return 1
     fi
+    die "PostgreSQL on port $DB_PORT did not come back after the restart.
+Remove the settings this script added from $conf
+and start the cluster again: pg_ctlcluster $found start"
 }
 
+_is_local_db || die "run this on the database server's machine (DB_HOST=$DB_HOST is not local)"
 mode="${1:-apply}"
 case "$mode" in
     --show)
@@ -79,6 +88,6 @@ case "$mode" in
         ;;
 esac
 db_psql -d postgres -c "SELECT pg_reload_conf()" >/dev/null
-restart || true
+restart
 log "PostgreSQL settings now:"
 show
