@@ -112,7 +112,8 @@ class BankBranch(models.Model):
         renders the message once per recipient for their open web clients:
         about 7 ms each, 500 recipients on a night with many hand-overs, for
         clients that are closed at night. The inbox shows the notice when its
-        owner next opens Odoo. Notices of an on-demand run are pushed live."""
+        owner next opens Odoo. The notices of the re-tier actions (on a branch
+        or on selected customers) are pushed live."""
         if not self.env.context.get("star_tiering_night"):
             return super()._notify_thread_by_inbox(message, recipients_data, msg_vals=msg_vals, **kwargs)
         # the inbox notifications mail.thread creates, without the push

@@ -170,7 +170,8 @@ class ResPartner(models.Model):
 
         Only the customers whose stored tiering differs from what the rules
         give today are worked on (_sql_tiering_diff): their new tier, owners
-        and next contact are worked out in a narrow temporary table, then each
+        and next contact are worked out in a temporary table of the columns
+        the run needs (the name only for the notices and to-dos), then each
         of them is written once (one row version per changed customer, not one
         per step; res.partner carries a dozen indexes). A night where 5 % of
         the assets moved touches those 5 %; a second run over unchanged data
@@ -212,8 +213,8 @@ class ResPartner(models.Model):
         stats["maintenance_todos"] = self._sql_schedule_maintenance(scope)
         self._sql_schedule_aum_change(alerts)
         self.env.invalidate_all()
-        # nightly notices reach the inboxes without a live push
-        # (bank.branch._notify_thread_by_inbox)
+        # the scheduled action's notices reach the inboxes without a live
+        # push (bank.branch._notify_thread_by_inbox); the re-tier actions' do
         notifier = self.with_context(star_tiering_night=True) if reason == "nightly" else self
         notifier._notify_handovers(owner_rows)
         notifier._notify_aum_changes(alerts)

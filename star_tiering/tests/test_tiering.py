@@ -266,6 +266,7 @@ class TestTiering(StarTieringCase):
         self.env.cr.execute("SET LOCAL lock_timeout = '3s'")
         # head office is committed data, which the other connection can lock
         crashed, mine = self.head_office, self.branch_a
+        # nothing tiers head office before the tests run (no cron in a test database)
         self.assertFalse(crashed.tiering_date and crashed.tiering_date >= self.today, "head office is pending")
         (self.env["bank.branch"].search([]) - crashed - mine).tiering_date = self.today
         in_crashed, in_mine = self.make_customer(80000, branch=crashed), self.make_customer(80000)
