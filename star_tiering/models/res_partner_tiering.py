@@ -570,18 +570,17 @@ class ResPartner(models.Model):
     def _sql_post_tracking(self, tier_rows, owner_rows, secondary_rows):
         """Chatter tracking of tier and owner changes, written in bulk as
         mail.tracking.value rows, exactly as mail.thread's tracking stores them.
-        A first tiering or first assignment is in the history, not the chatter."""
+        A first tiering or first assignment is in the history, not the chatter:
+        the rows (_sql_write_tiering) are the changes from an earlier one."""
         tracked = defaultdict(list)
         tier_labels = dict(self._fields["star_tier"]._description_selection(self.env))
         for pid, old, new in tier_rows:
-            if old and old != "0":
-                tracked[pid].append(("star_tier", None, None, tier_labels.get(old), tier_labels.get(new)))
+            tracked[pid].append(("star_tier", None, None, tier_labels.get(old), tier_labels.get(new)))
         user_ids = {u for rows in (owner_rows, secondary_rows) for r in rows for u in r[1:3] if u}
         names = {u.id: u.name for u in self.env["res.users"].sudo().browse(list(user_ids))}
         for field_name, rows in (("tier_owner_id", owner_rows), ("tier_secondary_owner_id", secondary_rows)):
             for pid, old, new, _branch in rows:
-                if old:
-                    tracked[pid].append((field_name, old, new or 0, names.get(old), names.get(new, "")))
+                tracked[pid].append((field_name, old, new or 0, names.get(old), names.get(new, "")))
         if not tracked:
             return
         field_ids = {
@@ -648,7 +647,7 @@ class ResPartner(models.Model):
     @api.model
     def _sql_insert_activities(self, activity_type, select_sql):
         """Insert tiering to-dos of ``activity_type`` from a SELECT of
-        (partner_id, user_id, type, deadline, summary, note, customer name),
+        (partner_id, user_id, deadline, summary, note, customer name),
         skipping the customers that have one open already: the same columns
         mail.activity.create writes (an empty summary shows the activity
         type's name in the user's language), minus the per-record notification
@@ -669,7 +668,7 @@ class ResPartner(models.Model):
         self.env.execute_query(SQL(
             """
             CREATE TEMPORARY TABLE %(cand)s AS
-            SELECT * FROM (%(select)s) AS s(partner_id, user_id, type_id, deadline, summary, note, res_name)
+            SELECT * FROM (%(select)s) AS s(partner_id, user_id, deadline, summary, note, res_name)
             """,
             cand=cand, select=select_sql,
         ))
@@ -691,13 +690,13 @@ class ResPartner(models.Model):
                 INSERT INTO mail_activity (res_model_id, res_model, res_id, res_name, activity_type_id, user_id,
                                            user_tz, date_deadline, summary, note, automated, active,
                                            create_uid, create_date, write_uid, write_date)
-                SELECT %(model_id)s, 'res.partner', s.partner_id, s.res_name, s.type_id, s.user_id,
+                SELECT %(model_id)s, 'res.partner', s.partner_id, s.res_name, %(type)s, s.user_id,
                        up.tz, s.deadline, s.summary, s.note, TRUE, TRUE, %(uid)s, %(now)s, %(uid)s, %(now)s
                   FROM %(due)s s
                   JOIN res_users u ON u.id = s.user_id
                   JOIN res_partner up ON up.id = u.partner_id
                 """,
-                model_id=self.env["ir.model"]._get_id("res.partner"), due=due, **ctx,
+                model_id=self.env["ir.model"]._get_id("res.partner"), type=activity_type.id, due=due, **ctx,
             ))
             return self.env.cr.rowcount
         finally:
@@ -710,11 +709,11 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         return self._sql_insert_activities(activity_type, SQL(
             """
-            SELECT p.id, p.tier_owner_id, %(type)s, p.next_contact_date, NULL::varchar, NULL::text, p.complete_name
+            SELECT p.id, p.tier_owner_id, p.next_contact_date, NULL::varchar, NULL::text, p.complete_name
               FROM res_partner p
              WHERE %(scope)s AND p.tier_owner_id IS NOT NULL AND p.next_contact_date <= %(today)s
             """,
-            type=activity_type.id, scope=scope, today=today,
+            scope=scope, today=today,
         ))
 
     @api.model
@@ -725,7 +724,7 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         return self._sql_insert_activities(activity_type, SQL(
             """
-            SELECT a.partner_id, a.owner, %(type)s, %(today)s::date, NULL::varchar,
+            SELECT a.partner_id, a.owner, %(today)s::date, NULL::varchar,
                    '<p>' || to_char(a.old_aum, 'FM999,999,999,990.00') || ' → '
                          || to_char(a.new_aum, 'FM999,999,999,990.00') || ' CNY</p>', a.name
               FROM unnest(%(pids)s::int[], %(owners)s::int[], %(old)s::numeric[], %(new)s::numeric[],
@@ -733,7 +732,7 @@ class ResPartner(models.Model):
                    AS a(partner_id, owner, old_aum, new_aum, name)
              WHERE a.owner IS NOT NULL
             """,
-            type=activity_type.id, today=today, pids=[a[0] for a in alerts], owners=[a[4] for a in alerts],
+            today=today, pids=[a[0] for a in alerts], owners=[a[4] for a in alerts],
             old=[a[2] for a in alerts], new=[a[3] for a in alerts], names=[a[5] for a in alerts],
         ))
 
