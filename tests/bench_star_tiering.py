@@ -116,12 +116,12 @@ def machine_context(cr):
                  "max_wal_size", "checkpoint_timeout", "autovacuum"):
         cr.execute(f"SHOW {name}")
         settings.append(f"{name}={cr.fetchone()[0]}")
-    # the settings setup/tune_postgres.sh applies (README, Performance)
-    cr.execute("SELECT setting::bigint * 8 / 1024 FROM pg_settings WHERE name = 'shared_buffers'")
-    buffers_mib = cr.fetchone()[0]
-    cr.execute("SELECT setting::bigint FROM pg_settings WHERE name = 'max_wal_size'")
-    wal_mib = cr.fetchone()[0]
-    tuned = buffers_mib >= 1024 and wal_mib >= 4096
+    # the settings setup/tune_postgres.sh applies (README, Performance);
+    # shared_buffers counts 8 kB pages, max_wal_size MB
+    cr.execute("""SELECT max(setting::bigint * 8 / 1024) FILTER (WHERE name = 'shared_buffers') >= 1024
+                     AND max(setting::bigint) FILTER (WHERE name = 'max_wal_size') >= 4096
+                    FROM pg_settings WHERE name IN ('shared_buffers', 'max_wal_size')""")
+    tuned = cr.fetchone()[0]
     try:
         load = "%.2f %.2f %.2f" % os.getloadavg()
     except OSError:
@@ -372,10 +372,7 @@ def timed_run_all(env, probe, args):
         probe._local.worker = f"worker {number}: " if args.workers > 1 else ""
         try:
             with env.registry.cursor() as cr:
-                if args.statement_timeout:
-                    cr.execute(f"SET statement_timeout = '{int(args.statement_timeout)}s'")
-                if args.auto_explain:
-                    set_auto_explain(cr, args.auto_explain)
+                session_settings(cr, args)
                 odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})["res.partner"]._star_tiering_run_all(commit=True)
         except Exception as exc:  # noqa: BLE001 - reported by the main thread
             errors.append((probe.failed or probe.current, exc))
@@ -403,12 +400,16 @@ def timed_run_all(env, probe, args):
     return elapsed
 
 
-def set_auto_explain(cr, min_ms):
-    cr.execute("LOAD 'auto_explain'")
-    cr.execute(f"SET auto_explain.log_min_duration = {int(min_ms)}")
-    cr.execute("SET auto_explain.log_analyze = on")
-    cr.execute("SET auto_explain.log_buffers = on")
-    cr.execute("SET auto_explain.log_nested_statements = on")
+def session_settings(cr, args):
+    """--statement-timeout and --auto-explain, for the session of ``cr``."""
+    if args.statement_timeout:
+        cr.execute(f"SET statement_timeout = '{int(args.statement_timeout)}s'")
+    if args.auto_explain:
+        cr.execute("LOAD 'auto_explain'")
+        cr.execute(f"SET auto_explain.log_min_duration = {int(args.auto_explain)}")
+        cr.execute("SET auto_explain.log_analyze = on")
+        cr.execute("SET auto_explain.log_buffers = on")
+        cr.execute("SET auto_explain.log_nested_statements = on")
 
 
 def peak_mib():
@@ -828,10 +829,8 @@ def main(argv=None):
             log(f"  generated in {r['generate_s']:.1f} s: {r['branch_count']} branches doing work, "
                 f"{summary['users']} users, {r['customers']:,} customers")
 
-            if args.statement_timeout:
-                cr.execute(f"SET statement_timeout = '{int(args.statement_timeout)}s'")
+            session_settings(cr, args)
             if args.auto_explain:
-                set_auto_explain(cr, args.auto_explain)
                 log(f"  auto_explain: plans of statements over {args.auto_explain} ms go to the server log")
             cr.commit()
             probe = Probe(env)
