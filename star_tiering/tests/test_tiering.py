@@ -1,4 +1,4 @@
-from contextlib import closing
+from contextlib import closing, contextmanager
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api, fields, sql_db
@@ -13,6 +13,15 @@ from .common import StarTieringCase
 
 @tagged("post_install", "-at_install")
 class TestTiering(StarTieringCase):
+    @contextmanager
+    def other_worker_holding(self, branch):
+        """Another connection, as the other cron worker, holding ``branch``
+        (committed data: it sees nothing this test wrote); yields its cursor."""
+        with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as other:
+            other_env = api.Environment(other, SUPERUSER_ID, {})
+            self.assertTrue(other_env["res.partner"]._star_tiering_claim(other_env["bank.branch"].browse(branch.id)))
+            yield other
+
     def test_boundaries(self):
         cases = [
             (0.0, False, "1"),
@@ -235,9 +244,7 @@ class TestTiering(StarTieringCase):
         self.env.cr.execute("SET LOCAL lock_timeout = '3s'")
         # another connection sees committed rows only: head office is one
         held, mine = self.head_office, self.branch_a
-        with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as other:
-            other_env = api.Environment(other, SUPERUSER_ID, {})
-            self.assertTrue(other_env["res.partner"]._star_tiering_claim(other_env["bank.branch"].browse(held.id)))
+        with self.other_worker_holding(held) as other:
             self.assertFalse(Partner._star_tiering_claim(held))
             # 10 customers to tier, 6 of them in the held branch: this worker's
             # share is 5, half of it 3, so it takes the 4 of the free branches
@@ -271,9 +278,7 @@ class TestTiering(StarTieringCase):
         (self.env["bank.branch"].search([]) - crashed - mine).tiering_date = self.today
         in_crashed, in_mine = self.make_customer(80000, branch=crashed), self.make_customer(80000)
         self.env.flush_all()
-        with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as other:
-            other_env = api.Environment(other, SUPERUSER_ID, {})
-            self.assertTrue(other_env["res.partner"]._star_tiering_claim(other_env["bank.branch"].browse(crashed.id)))
+        with self.other_worker_holding(crashed) as other:
             # this worker goes on with its own branch, then finds nothing it may claim
             while Partner._cron_star_tiering():
                 pass
