@@ -15,7 +15,15 @@
 3. times (a) the first full run of the nightly job, shared by --workers cron
    workers (threads with a cursor each, calling _cron_star_tiering() as
    Odoo's cron threads run the addon's two scheduled actions) - the go-live
-   night: nothing tiered, no to-do yet; (b) the next night over
+   night: nothing tiered, no to-do yet; right after it, with no VACUUM or
+   ANALYZE between and autovacuum switched off for the tables the engine
+   touches (so the planner has the statistics the go-live night left,
+   whatever autovacuum's timing; an analysis autovacuum made during the
+   go-live night is flagged), after a usual drift of another 5 % of the
+   AUMs: (a1) an on-demand re-tier of one sub-branch (SB01 and its outlets,
+   the branch action's path: _star_tiering_run_manual) and (a2) the full next
+   night, each printing pg_stat_user_tables of res_partner and mail_activity
+   at its start; (b) the next night over
    unchanged data (tiering_date set back a day), which must write nothing;
    (c) the next night after the annual averages of 5 % of the customers
    drifted by up to ±2 % (a usual night); (c2) the next night after 5 %
@@ -24,7 +32,7 @@
    (d) the peak memory of this process;
    (e) a naive per-record ORM loop on a sample, in a savepoint rolled back
    afterwards. Each engine step is timed (wrapped on the registry class).
-   Between the phases (never inside a run) the touched tables get
+   Between the other phases (never inside a run) the touched tables get
    VACUUM ANALYZE, as autovacuum would do between two nights;
 4. prints a table with the machine context and PASS/FAIL per target.
 
@@ -80,6 +88,11 @@ COUNTED_TABLES = ("star_tier_history", "mail_activity", "mail_message", "mail_tr
                   "mail_notification")
 VACUUMED_TABLES = ("res_partner", "star_tier_history", "mail_activity", "mail_message",
                    "mail_tracking_value", "mail_notification", "bank_branch")
+# Tables whose planner statistics are printed at the start of the
+# stale-statistics phases (a1) and (a2).
+STAT_TABLES = ("mail_activity", "res_partner")
+# The sub-branch re-tiered on demand in (a1), with its outlets.
+MANUAL_BRANCH_CODE = "SB01"
 
 
 def log(msg=""):
@@ -199,6 +212,72 @@ def vacuum_analyze(args):
     finally:
         conn.close()
     return time.perf_counter() - started
+
+
+def set_autovacuum(args, enabled):
+    """Switch autovacuum off (``enabled`` False) or back to the server's
+    setting for every table the engine touches (VACUUMED_TABLES), on an
+    autocommit connection of its own. Switched off, autovacuum neither
+    vacuums nor analyses them, whatever its timing: their planner statistics
+    stay those of their last ANALYZE. ALTER TABLE waits for an autovacuum
+    worker already on the table, which is then cancelled (its ANALYZE
+    unsaved) after deadlock_timeout."""
+    conn = pg_connect(args, args.database)
+    try:
+        with conn.cursor() as cur:
+            for table in VACUUMED_TABLES:
+                if enabled:
+                    cur.execute(f"ALTER TABLE {table} RESET (autovacuum_enabled)")
+                else:
+                    cur.execute(f"ALTER TABLE {table} SET (autovacuum_enabled = false)")
+    finally:
+        conn.close()
+
+
+def flush_statistics(cr):
+    """Have this connection's backend report its row counts to PostgreSQL's
+    cumulative statistics at its next commit (PostgreSQL 15+), not up to
+    10 s later when it idles (a connection back in Odoo's pool does):
+    table_statistics() then shows every run's writes."""
+    if cr._cnx.server_version >= 150000:
+        cr.execute("SELECT pg_stat_force_next_flush()")
+
+
+def table_statistics(cr):
+    """[(table, n_live_tup, n_mod_since_analyze, last_analyze, last_autoanalyze,
+    reltuples)] of STAT_TABLES, as PostgreSQL's cumulative statistics have
+    them now (the engine's connections flush theirs: flush_statistics).
+    reltuples is the row count of the last VACUUM or ANALYZE."""
+    flush_statistics(cr)
+    cr.commit()
+    cr.execute("SELECT pg_stat_clear_snapshot()")
+    cr.execute(
+        """SELECT s.relname, s.n_live_tup, s.n_mod_since_analyze, s.last_analyze, s.last_autoanalyze,
+                  c.reltuples::bigint
+             FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
+            WHERE s.relname = ANY(%s) ORDER BY s.relname""",
+        (list(STAT_TABLES),),
+    )
+    rows = cr.fetchall()
+    cr.commit()
+    return rows
+
+
+def fmt_statistics(rows, since=None):
+    """Lines of table_statistics(); an analysis after ``since`` (the start
+    of the go-live night) is flagged: the statistics are then partly fresh."""
+    def when(ts):
+        return ts.strftime("%H:%M:%S") if ts else "never"
+
+    lines = []
+    for table, live, mod, analyze, autoanalyze, reltuples in rows:
+        fresh = [ts for ts in (analyze, autoanalyze) if ts and since and ts >= since]
+        lines.append(
+            f"      {table:<14} n_live_tup {live:>10,}  n_mod_since_analyze {mod:>10,}  "
+            f"last_analyze {when(analyze)}  last_autoanalyze {when(autoanalyze)}  reltuples {reltuples:>10,}"
+            + ("  ANALYSED SINCE THE GO-LIVE NIGHT BEGAN: statistics not stale" if fresh else "  (stale)")
+        )
+    return lines
 
 
 # ----------------------------------------------------------------------
@@ -374,6 +453,7 @@ def timed_run_all(env, probe, args):
             with env.registry.cursor() as cr:
                 session_settings(cr, args)
                 odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})["res.partner"]._star_tiering_run_all(commit=True)
+                flush_statistics(cr)
         except Exception as exc:  # noqa: BLE001 - reported by the main thread
             errors.append((probe.failed or probe.current, exc))
 
@@ -398,6 +478,42 @@ def timed_run_all(env, probe, args):
     if errors:
         raise errors[0][1]
     return elapsed
+
+
+def timed_manual_run(env, probe, args, branch_id):
+    """An on-demand re-tier of a branch and its outlets, timed (wall clock,
+    the commit included): what bank.branch.action_star_tiering() does - the
+    branch and its outlets (child_of), then
+    res.partner._star_tiering_run_manual(branches) - on a cursor of its own
+    as an HTTP request has, committed at the end. Returns (seconds, branch
+    count). PhaseAborted on a statement timeout."""
+    import psycopg2
+
+    import odoo
+
+    probe.reset()
+    probe._local.worker = "manual: "
+    env.cr.commit()
+    started = time.perf_counter()
+    try:
+        with env.registry.cursor() as cr:
+            session_settings(cr, args)
+            menv = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            branches = menv["bank.branch"].search([("id", "child_of", branch_id)])
+            menv["res.partner"].sudo()._star_tiering_run_manual(branches)
+            cr.commit()
+            elapsed = time.perf_counter() - started
+            flush_statistics(cr)
+    except psycopg2.errors.QueryCanceled as exc:
+        raise PhaseAborted(
+            f"statement timeout in {probe.failed or probe.current or 'an unwrapped step'} after "
+            f"{time.perf_counter() - started:.0f} s of the re-tier ({str(exc).strip().splitlines()[0]})"
+        ) from exc
+    finally:
+        probe._local.worker = ""
+    env.cr.rollback()
+    env.invalidate_all()
+    return elapsed, len(branches)
 
 
 def session_settings(cr, args):
@@ -504,13 +620,15 @@ KIND_LABELS = {0: "small (+3 % +100)", 1: "rise +250,000", 2: "onto next boundar
 # A usual night: the annual average of 5 % of the customers drifts by up to
 # ±2 % (a year's average moves slowly), and customers who held nothing make
 # a first deposit of 100-5,099 CNY. Tier changes and alerts are what follows
-# from that, near the boundaries and at the top of the book.
-DRIFT_SQL = """
+# from that, near the boundaries and at the top of the book. The customers
+# are those whose number is {residue} modulo 20: (c) drifts 13, the night
+# after go-live (a1, a2) another 5 %, 3.
+DRIFT_SQL_TEMPLATE = """
 WITH pick AS (
     SELECT id, COALESCE(aum_daily_avg, 0) AS aum, substr(customer_number, 2)::bigint AS n
       FROM res_partner
      WHERE branch_id IS NOT NULL AND customer_number ~ '^C[0-9]+$'
-       AND substr(customer_number, 2)::bigint % 20 = 13
+       AND substr(customer_number, 2)::bigint % 20 = {residue}
 ), upd AS (
     UPDATE res_partner p
        SET aum_daily_avg = CASE WHEN pick.aum = 0 THEN 100 + pick.n % 5000
@@ -528,6 +646,8 @@ SELECT CASE WHEN aum = 0 THEN 'first deposit' ELSE 'drift within ±2 %' END, cou
                  WHEN aum_daily_avg >= 50000 THEN 3 ELSE 2 END))
   FROM upd WHERE aum_daily_avg IS DISTINCT FROM aum GROUP BY 1 ORDER BY 1
 """
+DRIFT_SQL = DRIFT_SQL_TEMPLATE.format(residue=13)
+STALE_DRIFT_SQL = DRIFT_SQL_TEMPLATE.format(residue=3)
 
 
 def apply_changes(env, sql):
@@ -618,6 +738,40 @@ def fmt_counts(before, after):
     )
 
 
+def stale_phases(args, env, cr, probe, r, since):
+    """(a1) and (a2): the day after the go-live night, on the statistics it
+    left (run_phases switched autovacuum off; nothing ANALYZEs between).
+    A usual drift of another 5 % of the AUMs (STALE_DRIFT_SQL) comes first;
+    then an on-demand re-tier of MANUAL_BRANCH_CODE and its outlets, then
+    the full next night shared by the cron workers. ``since``: the start of
+    the go-live night, to flag an ANALYZE made since."""
+    log("(a1) right after the go-live night, no VACUUM/ANALYZE, autovacuum off: 5 % drift, "
+        f"on-demand re-tier of {MANUAL_BRANCH_CODE} ...")
+    r["stale_drift"] = apply_changes(env, STALE_DRIFT_SQL)
+    r["statistics_a1"] = table_statistics(cr)
+    log("    planner statistics at the start of (a1):")
+    for line in fmt_statistics(r["statistics_a1"], since):
+        log(line)
+    branch = env["bank.branch"].search([("code", "=", MANUAL_BRANCH_CODE)])
+    r["manual_customers"] = env["res.partner"].search_count([("branch_id", "child_of", branch.ids)])
+    r["before_a1"] = table_counts(cr)
+    xid = current_xid(cr)
+    cr.commit()
+    r["manual_s"], r["manual_branches"] = timed_manual_run(env, probe, args, branch.id)
+    r["manual_stats"] = dict(probe.stats)
+    r["manual_steps"] = probe.report(r["manual_s"], 1)
+    r["after_a1"] = table_counts(cr)
+    r["rewritten_a1"] = partners_rewritten_since(cr, xid)
+    cr.commit()
+
+    log("(a2) the full next night, right after (a1), same statistics ...")
+    r["statistics_a2"] = table_statistics(cr)
+    log("    planner statistics at the start of (a2):")
+    for line in fmt_statistics(r["statistics_a2"], since):
+        log(line)
+    rerun_phase(args, env, cr, probe, r, "stale", "a2")
+
+
 def run_phases(args, env, probe, r):
     """Phases (a)-(e); fills the result dict ``r`` as it goes, so that an
     aborted phase still leaves the earlier figures to report."""
@@ -632,13 +786,31 @@ def run_phases(args, env, probe, r):
     r["vacuum"] = [("after generation", vacuum_analyze(args))]
 
     log("(a) first full tiering run ...")
-    r["first_s"] = timed_run_all(env, probe, args)
-    r["first_stats"] = dict(probe.stats)
-    r["first_steps"] = probe.report(r["first_s"], args.workers)
-    r["first_counts"] = table_counts(cr)
-    r["checks"] = check_first_run(cr, head_office.id)
+    cr.execute("SELECT clock_timestamp()")
+    r["golive_started"] = golive_started = cr.fetchone()[0]
     cr.commit()
-    r["vacuum"].append(("after (a)", vacuum_analyze(args)))
+    r["first_s"] = timed_run_all(env, probe, args)
+    # (a1) and (a2) must run on the statistics the go-live night left, as on
+    # a server where autovacuum has not come round yet: from the end of the
+    # go-live night to the VACUUM ANALYZE after (a2), autovacuum is switched
+    # off for the tables the engine touches (ALTER TABLE ... SET
+    # (autovacuum_enabled = false), reset afterwards), and nothing runs
+    # ANALYZE on them, so their statistics are those of their last ANALYZE
+    # whatever autovacuum's timing. (The go-live night itself keeps
+    # autovacuum on, as before: on a long go-live night, autovacuum's worker
+    # may analyse a table during it, which the statistics printed at the
+    # start of (a1) and (a2) flag.)
+    set_autovacuum(args, False)
+    try:
+        r["first_stats"] = dict(probe.stats)
+        r["first_steps"] = probe.report(r["first_s"], args.workers)
+        r["first_counts"] = table_counts(cr)
+        r["checks"] = check_first_run(cr, head_office.id)
+        cr.commit()
+        stale_phases(args, env, cr, probe, r, golive_started)
+    finally:
+        set_autovacuum(args, True)
+    r["vacuum"].append(("after (a), (a1) and (a2)", vacuum_analyze(args)))
 
     log("(b) second run, no change ...")
     rerun_phase(args, env, cr, probe, r, "second", "b")
@@ -699,6 +871,36 @@ def print_report(args, r):
         log("    steps:")
         for line in r["first_steps"]:
             log(line)
+    if "stale_drift" in r:
+        changed = sum(row[1] for row in r["stale_drift"])
+        log(f"(a1)/(a2) the day after the go-live night, before any VACUUM/ANALYZE (autovacuum off): "
+            f"a usual drift of {changed:,} AUMs ({100.0 * changed / max(customers, 1):.1f} %, "
+            "other customers than (c)'s)")
+        for kind, n, big, crossing in r["stale_drift"]:
+            log(f"    {kind:<22} {n:>8,} changed, {big:>8,} by >= 200,000, {crossing:>8,} crossing a 2/3/4/5★ "
+                "boundary")
+    for letter, key, title in (("a1", "manual", "on-demand re-tier of "
+                                f"{MANUAL_BRANCH_CODE} ({r.get('manual_branches', '?')} branch(es), "
+                                f"{r.get('manual_customers', 0):,} customers), its drift"),
+                               ("a2", "stale", "full next night right after (a1), the rest of the drift")):
+        if f"statistics_{letter}" not in r:
+            continue
+        log(f"({letter}) {title}, stale statistics")
+        log("    planner statistics at its start:")
+        for line in fmt_statistics(r[f"statistics_{letter}"], r.get("golive_started")):
+            log(line)
+        if f"{key}_s" not in r:
+            continue
+        log(f"    {r[f'{key}_s']:.2f} s; counters {r[f'{key}_stats']}")
+        log(f"    {fmt_counts(r[f'before_{letter}'], r[f'after_{letter}'])}; "
+            f"customer rows rewritten {r[f'rewritten_{letter}']:,}")
+        log("    steps:")
+        for line in r[f"{key}_steps"]:
+            log(line)
+    if "stale_s" in r and "rerun_s" in r:
+        log(f"    (a2) on stale statistics / (c), the same kind of night after VACUUM ANALYZE: "
+            f"{r['stale_s']:.2f} s / {r['rerun_s']:.2f} s = {r['stale_s'] / r['rerun_s']:.1f}x"
+            + (f"; / (b), nothing changed: {r['stale_s'] / r['second_s']:.1f}x" if "second_s" in r else ""))
     if "second_s" in r:
         log("(b) second run, no change")
         log(f"    {r['second_s']:.2f} s; counters {r['second_stats']}")
@@ -749,6 +951,11 @@ def print_report(args, r):
             lambda v: v <= TARGET_FIRST_RUN_S),
         row("(a) tiers correct", "checks", lambda c: f"{c['untiered'] + c['wrong_tier']} wrong", "0",
             lambda c: c["untiered"] == 0 and c["wrong_tier"] == 0),
+        row("(a1) re-tier a branch, stale stats", "manual_s", lambda v: f"{v:.2f} s", "reported",
+            lambda v: None),
+        row("(a2) next night, stale statistics", "stale_s",
+            lambda v: f"{v:.2f} s" + (f" ({v / r['rerun_s']:.1f}x (c))" if "rerun_s" in r else ""),
+            f"<= {TARGET_RERUN_S:.0f} s", lambda v: v <= TARGET_RERUN_S),
         row("(b) second run writes nothing", "second_s", lambda v: f"{v:.2f} s, {r['rewritten_b']} rows",
             "0 rows, counts equal", lambda v: second_clean),
         row("(c) re-run, 5 % usual drift", "rerun_s", lambda v: f"{v:.2f} s", f"<= {TARGET_RERUN_S:.0f} s",
