@@ -1,3 +1,4 @@
+from . import res_company
 from . import res_users
 from . import resource_calendar
 from . import bank_branch
@@ -5,4 +6,5 @@ from . import star_tier_policy_line
 from . import star_tier_history
 from . import res_partner
 from . import res_partner_tiering
+from . import star_tier_ledger
 from . import mail_activity

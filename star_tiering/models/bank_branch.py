@@ -1,5 +1,11 @@
+import datetime
+
+import pytz
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+
+from .res_company import BANK_TZ
 
 from .star_tier_policy_line import TIERS
 
@@ -84,6 +90,11 @@ class BankBranch(models.Model):
     tiered_count = fields.Integer(string="Tiered Customers", compute="_compute_coverage")
     tier_coverage = fields.Float(
         string="Tiering Coverage (%)", compute="_compute_coverage", digits=(5, 1)
+    )
+    is_my_branch = fields.Boolean(
+        string="My Branches", compute="_compute_is_my_branch", search="_search_is_my_branch",
+        help="The branches whose customers the current user sees: their own branch and its "
+        "outlets, or every branch for audit and head office.",
     )
 
     _sql_constraints = [
@@ -172,6 +183,52 @@ class BankBranch(models.Model):
         branches = self.sudo().search(domain + [("tiering_policy_changed", "=", False)])
         branches.tiering_policy_changed = True
 
+    # ------------------------------------------------------------------
+    # The bank's business date: the one answer to "what day is it for the
+    # bank", whoever asks (the nightly job runs as the superuser, whose time
+    # zone is empty, at 02:00 Beijing time, still the previous day in UTC)
+    # ------------------------------------------------------------------
+    @api.model
+    def _bank_tz(self):
+        """The bank's time zone: the company's setting, Asia/Shanghai by default."""
+        return pytz.timezone(self.env.company.sudo().bank_tz or BANK_TZ)
+
+    @api.model
+    def _bank_date(self, moment):
+        """The bank's date of a UTC datetime (naive, as Odoo stores them)."""
+        if not moment:
+            return False
+        moment = fields.Datetime.to_datetime(moment)
+        if moment.tzinfo is None:
+            moment = pytz.utc.localize(moment)
+        return moment.astimezone(self._bank_tz()).date()
+
+    @api.model
+    def _bank_today(self):
+        """Today for the bank: the business date of everything dated by the
+        addons (tiering, history, contacts, to-do deadlines, working days,
+        call sheets, audits)."""
+        return self._bank_date(fields.Datetime.now())
+
+    @api.model
+    def _bank_day_bounds(self, day):
+        """The UTC datetimes (naive) where the bank's ``day`` begins and the next begins."""
+        tz = self._bank_tz()
+        start = tz.localize(datetime.datetime.combine(day, datetime.time.min))
+        end = tz.localize(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+        return (start.astimezone(pytz.utc).replace(tzinfo=None), end.astimezone(pytz.utc).replace(tzinfo=None))
+
+    def _bank_president(self):
+        """The president who answers for this branch: its own, or the
+        nearest parent's (an outlet's is its sub-branch's); active only."""
+        self.ensure_one()
+        branch = self.sudo()
+        while branch:
+            if branch.president_id.active:
+                return branch.president_id
+            branch = branch.parent_id
+        return self.env["res.users"]
+
     def _working_days(self, date_from, date_to):
         """The bank's working days of this branch between two dates (included)."""
         self.ensure_one()
@@ -181,8 +238,33 @@ class BankBranch(models.Model):
     def _is_working_day(self, day):
         return bool(self._working_days(day, day))
 
+    @api.model
+    def _my_branch_domain(self):
+        """The branches whose customers the current user sees (the customers'
+        record rules): every branch for audit and head office, else the
+        user's branch and its outlets."""
+        if self.env.su or self.env.user.has_group("star_tiering.group_bank_auditor"):
+            return []
+        return [("id", "child_of", self.env.user.branch_id.ids)]
+
+    def _compute_is_my_branch(self):
+        mine = self.search(self._my_branch_domain())
+        for branch in self:
+            branch.is_my_branch = branch in mine
+
+    def _search_is_my_branch(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Operation not supported"))
+        domain = self._my_branch_domain()
+        positive = (operator == "=") == value
+        if positive:
+            return domain or [(1, "=", 1)]
+        return ["!"] + domain if domain else [(0, "=", 1)]
+
     def _compute_coverage(self):
-        Partner = self.env["res.partner"].sudo()
+        # counted with the user's own rights: a branch's figures are seen by
+        # those who see its customers (audit and head office: every branch)
+        Partner = self.env["res.partner"]
         totals = dict(
             Partner._read_group([("branch_id", "in", self.ids)], ["branch_id"], ["__count"])
         )

@@ -21,7 +21,7 @@ class MailActivity(models.Model):
         res = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
         if partner_ids:
             partners = self.env["res.partner"].sudo().browse(partner_ids).exists()
-            today = fields.Date.context_today(self)
+            today = self.env["bank.branch"]._bank_today()
             partners.filtered(
                 lambda p: not p.last_contact_date or p.last_contact_date < today
             ).write({"last_contact_date": today})

@@ -104,7 +104,7 @@ class BankHolidayLoad(models.TransientModel):
     _name = "bank.holiday.load"
     _description = "Load China's Public Holidays"
 
-    year = fields.Integer(required=True, default=lambda self: fields.Date.context_today(self).year)
+    year = fields.Integer(required=True, default=lambda self: self.env["bank.branch"]._bank_today().year)
     calendar_ids = fields.Many2many(
         "resource.calendar", string="Calendars", required=True,
         default=lambda self: self.env["bank.branch"].search([]).resource_calendar_id,

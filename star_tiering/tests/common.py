@@ -12,7 +12,7 @@ class StarTieringCase(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, mail_notrack=False, no_reset_password=True))
-        cls.today = fields.Date.context_today(cls.env["res.partner"])
+        cls.today = cls.env["bank.branch"]._bank_today()
         Branch = cls.env["bank.branch"]
         cls.head_office = cls.env.ref("star_tiering.branch_head_office")
         cls.branch_a = Branch.create({"name": "Branch A", "code": "T-A", "parent_id": cls.head_office.id})
