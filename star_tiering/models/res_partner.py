@@ -1,8 +1,17 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.exceptions import AccessError, UserError
 
 from .star_tier_history import TIER_CHOICES
+
+# Who may write what on a bank customer (enforced in write/create, whatever
+# the view shows):
+# - the engine's fields: only the tiering engine (set-based SQL, or sudo);
+ENGINE_FIELDS = frozenset({"star_tier", "star_tier_date", "tier_aum", "next_contact_date"})
+# - the core-banking feed's fields (and the customer's branch): the feed
+#   import and head office;
+FEED_FIELDS = frozenset({"aum_daily_avg", "aum_date", "has_business", "customer_number"})
+# - the owners: the engine, or a branch manager reassigning within the role.
+OWNER_FIELDS = {"tier_owner_id": "primary_role", "tier_secondary_owner_id": "secondary_role"}
 
 
 class ResPartner(models.Model):
@@ -22,6 +31,7 @@ class ResPartner(models.Model):
         string="Annual Avg. Daily Assets",
         currency_field="aum_currency_id",
         groups="star_tiering.group_bank_user",
+        tracking=True,
         help="Annual average daily financial assets (AUM) in CNY, from the core banking feed.",
     )
     aum_date = fields.Date(string="AUM As Of", groups="star_tiering.group_bank_user", readonly=True)
@@ -64,6 +74,10 @@ class ResPartner(models.Model):
     tier_aim = fields.Text(string="Tier Aim", compute="_compute_tier_guidance")
     tier_means = fields.Text(string="Marketing Means", compute="_compute_tier_guidance")
     star_tier_history_ids = fields.One2many("star.tier.history", "partner_id", string="Tier History")
+    has_aum_alert = fields.Boolean(
+        string="Asset-change Alert", compute="_compute_has_aum_alert", search="_search_has_aum_alert",
+        help="The customer has an open to-do for a large change of assets.",
+    )
 
     _sql_constraints = [
         ("customer_number_uniq", "unique(customer_number)", "A customer number identifies one customer."),
@@ -81,8 +95,120 @@ class ResPartner(models.Model):
             partner.tier_aim = line.aim if line else False
             partner.tier_means = line.means if line else False
 
+    def _compute_has_aum_alert(self):
+        alerts = self.search([("id", "in", self.ids), ("has_aum_alert", "=", True)])
+        for partner in self:
+            partner.has_aum_alert = partner in alerts
+
+    def _search_has_aum_alert(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Operation not supported"))
+        activity_type = self.env.ref("star_tiering.mail_activity_type_aum_change", raise_if_not_found=False)
+        domain = [("activity_ids.activity_type_id", "=", activity_type.id if activity_type else 0)]
+        return domain if (operator == "=") == value else ["!"] + domain
+
+    # ------------------------------------------------------------------
+    # Field ownership
+    # ------------------------------------------------------------------
+    def _star_tiering_check_write(self, vals, create=False):
+        """Refuse what the current user may not write on bank customers:
+        the engine's fields (anyone but the engine), the feed's fields and,
+        once created, the branch (anyone but the feed and head office; staff
+        set the branch of a customer they register, which the record rules
+        confine to their own), the owners (anyone but the engine and a branch
+        manager reassigning to a holder of the tier's role), and anything at
+        all for audit and HR, who read every branch and write nothing.
+        On create, only values actually set count (the web client sends the
+        defaults of a new record too)."""
+        if self.env.su:
+            return
+        if create:
+            vals = {f: v for f, v in vals.items() if v and not (f == "star_tier" and v == "0")}
+            if not vals.get("branch_id"):
+                return
+        elif not self.filtered("branch_id") and not vals.get("branch_id"):
+            return
+        user = self.env.user
+        if user.has_group("star_tiering.group_bank_auditor") and not user.has_group(
+            "star_tiering.group_bank_branch_manager"
+        ):
+            raise AccessError(_("Audit and HR read the bank's customers; they do not change them."))
+
+        def labels(names):
+            return ", ".join(self._fields[f].get_description(self.env)["string"] for f in sorted(names))
+
+        engine = set(vals) & ENGINE_FIELDS
+        if engine:
+            raise AccessError(_("%(fields)s: set by the nightly tiering only.", fields=labels(engine)))
+        feed = set(vals) & (FEED_FIELDS if create else FEED_FIELDS | {"branch_id"})
+        if feed and not user.has_group("star_tiering.group_bank_head_office"):
+            raise AccessError(_(
+                "%(fields)s: these come from the core-banking feed; only head office may correct them.",
+                fields=labels(feed),
+            ))
+        if set(vals) & set(OWNER_FIELDS):
+            if create or not user.has_group("star_tiering.group_bank_branch_manager"):
+                raise AccessError(_(
+                    "Customers are routed to their owners by the nightly tiering; only a branch manager "
+                    "may reassign them."
+                ))
+            if not create:
+                self._star_tiering_check_reassign(vals)
+
+    def _star_tiering_check_reassign(self, vals):
+        """A branch manager may hand a customer to a member of staff who
+        holds the tier's role for the customer's branch (the staff the engine
+        routes to: _star_tiering_candidates); the nightly run then keeps them."""
+        partners = self.sudo()
+        branches = partners.branch_id
+        policies = branches._get_tier_policy()
+        holders = {
+            (branch_id, role, user_id)
+            for branch_id, role, user_id, _fallback in partners._star_tiering_candidates(
+                [b.id for b in branches if policies.get(b.id)], policies)
+        }
+        for field_name, role_field in OWNER_FIELDS.items():
+            if field_name not in vals or not vals[field_name]:
+                if field_name in vals and field_name == "tier_owner_id":
+                    raise UserError(_("A customer keeps an owner; reassign them to someone else instead."))
+                continue
+            for partner in partners:
+                line = policies.get(partner.branch_id.id, {}).get(partner.star_tier)
+                role = line and line[role_field]
+                if not role or (partner.branch_id.id, role, vals[field_name]) not in holders:
+                    user = self.env["res.users"].sudo().browse(vals[field_name])
+                    raise UserError(_(
+                        "%(user)s cannot own %(customer)s: a %(tier)s customer of %(branch)s is owned by a "
+                        "member of staff of that branch in the tier's role (%(role)s).",
+                        user=user.display_name, customer=partner.display_name,
+                        tier=dict(self._fields["star_tier"]._description_selection(self.env)).get(partner.star_tier),
+                        branch=partner.branch_id.display_name,
+                        role=dict(self.env["res.users"]._fields["bank_role"]._description_selection(self.env)).get(
+                            role, _("none")),
+                    ))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._star_tiering_check_write(vals, create=True)
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._star_tiering_check_write(vals)
+        reassigned = {}
+        if not self.env.su and set(vals) & set(OWNER_FIELDS):
+            reassigned = {p.id: (p.star_tier, p.tier_owner_id.id) for p in self.sudo()}
         res = super().write(vals)
+        if reassigned and "tier_owner_id" in vals:
+            # a reassignment by a branch manager is in the tier history too
+            self.env["star.tier.history"].sudo().create([
+                {
+                    "partner_id": pid, "date": self.env["bank.branch"]._bank_today(),
+                    "old_tier": tier, "new_tier": tier, "old_owner_id": old_owner,
+                    "new_owner_id": vals["tier_owner_id"], "reason": "reassigned", "user_id": self.env.uid,
+                }
+                for pid, (tier, old_owner) in reassigned.items() if old_owner != vals["tier_owner_id"]
+            ])
         if "last_contact_date" in vals:
             # the cadence rule lives in one SQL method shared with the nightly run
             self.sudo()._sql_refresh_next_contact_date(partner_ids=self.ids)
@@ -93,7 +219,9 @@ class ResPartner(models.Model):
         customers = self.filtered("branch_id")
         if not customers:
             raise UserError(_("Select customers that belong to a bank branch."))
-        customers.check_access("write")
+        if not self.env.su and not self.env.user.has_group("star_tiering.group_bank_branch_manager"):
+            raise AccessError(_("Only a branch manager may re-tier customers."))
+        customers._star_tiering_check_staff()
         self.env["res.partner"].sudo()._star_tiering_run_manual(customers.branch_id, partner_ids=customers.ids)
         return self._star_tiering_notification(_("%(count)s customer(s) re-tiered.", count=len(customers)))
 
@@ -110,9 +238,30 @@ class ResPartner(models.Model):
             },
         }
 
+    def unlink(self):
+        if not self.env.su and self.filtered("branch_id"):
+            user = self.env.user
+            if not user.has_group("star_tiering.group_bank_head_office"):
+                raise AccessError(_("Bank customers are removed by head office only."))
+        return super().unlink()
+
+    def _star_tiering_check_staff(self):
+        """The customer actions are bank staff's, on customers they see;
+        audit and HR only read."""
+        user = self.env.user
+        if self.env.su:
+            return
+        if not user.has_group("star_tiering.group_bank_user") or (
+            user.has_group("star_tiering.group_bank_auditor")
+            and not user.has_group("star_tiering.group_bank_branch_manager")
+        ):
+            raise AccessError(_("Only the bank's branch staff may do this on a customer."))
+        self.check_access("write")
+
     def action_log_contact(self):
         """The owner reached the customer today: the maintenance to-do is done."""
-        today = fields.Date.context_today(self)
+        self._star_tiering_check_staff()
+        today = self.env["bank.branch"]._bank_today()
         self.write({"last_contact_date": today})
         types = self.env["mail.activity"]._star_tiering_activity_types()
         activities = self.env["mail.activity"].search([

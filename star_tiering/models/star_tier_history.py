@@ -33,8 +33,13 @@ class StarTierHistory(models.Model):
         "res.users", string="Re-tiered by", readonly=True, ondelete="set null",
         help="Who re-tiered the customer on demand; empty for the nightly run.",
     )
+    old_owner_id = fields.Many2one("res.users", string="Previous Owner", readonly=True, ondelete="set null")
+    new_owner_id = fields.Many2one(
+        "res.users", string="New Owner", readonly=True, ondelete="set null",
+        help="Set when a branch manager reassigned the customer to another owner.",
+    )
     reason = fields.Selection(
-        [("nightly", "Nightly tiering"), ("manual", "Re-tiered on demand")],
+        [("nightly", "Nightly tiering"), ("manual", "Re-tiered on demand"), ("reassigned", "Owner reassigned")],
         required=True,
         readonly=True,
     )

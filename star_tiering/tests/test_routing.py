@@ -30,11 +30,15 @@ class TestRouting(StarTieringCase):
         self.assertEqual(outlet_two.tier_owner_id, self.teller_o1)
         self.assertEqual(outlet_five.tier_owner_id, self.president_a)
 
-    def test_no_candidate_leaves_no_owner(self):
+    def test_no_candidate_goes_to_the_president(self):
         customer = self.make_customer(500000, branch=self.branch_b)  # B has no customer manager
         self.run_tiering()
         self.assertEqual(customer.star_tier, "4")
-        self.assertFalse(customer.tier_owner_id)
+        self.assertEqual(customer.tier_owner_id, self.president_b)
+        # nor a secondary role holder: the secondary owner stays empty
+        five = self.make_customer(2000000, branch=self.branch_b)
+        self.run_tiering()
+        self.assertEqual((five.tier_owner_id, five.tier_secondary_owner_id), (self.president_b, self.env["res.users"]))
 
     def test_sticky_owners_and_least_loaded_first(self):
         customers = [self.make_customer(1000 + i) for i in range(6)]
@@ -87,7 +91,8 @@ class TestRouting(StarTieringCase):
         self.assertTrue(all(c.tier_owner_id == self.teller_a2 for c in customers))
         self.teller_a2.active = False
         self.run_tiering()
-        self.assertFalse(any(c.tier_owner_id for c in customers))
+        # nobody holds the role any more: the president stands in
+        self.assertTrue(all(c.tier_owner_id == self.president_a for c in customers))
 
     def test_tier_change_hands_over_and_tells_both_owners(self):
         customer = self.make_customer(20000, last_contact_date=False)

@@ -102,7 +102,8 @@ class TestTiering(StarTieringCase):
         with patch.object(type(Partner), "_sql_calc_tiers", spy):
             stats = self.run_tiering()
         self.assertEqual(picked, [0])  # nobody is even looked at again
-        self.assertEqual(stats, {"tier_changes": 0, "owner_changes": 0, "maintenance_todos": 0, "aum_alerts": 0})
+        self.assertEqual(stats, {"tier_changes": 0, "owner_changes": 0, "maintenance_todos": 0, "aum_alerts": 0,
+                                 "president_stand_ins": 0})
         self.assertEqual(snapshot(), before)
 
     def test_retier_selected_customers_only(self):
