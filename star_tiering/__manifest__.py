@@ -23,6 +23,7 @@
         "views/star_tier_policy_line_views.xml",
         "views/res_partner_views.xml",
         "views/res_users_views.xml",
+        "views/res_company_views.xml",
         "views/resource_calendar_views.xml",
         "views/star_tier_history_views.xml",
         "views/star_tier_ledger_views.xml",
