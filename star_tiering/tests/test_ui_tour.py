@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from odoo import fields
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.mail.tests.common import mail_new_test_user
@@ -9,24 +8,55 @@ from odoo.addons.mail.tests.common import mail_new_test_user
 @tagged("post_install", "-at_install")
 class TestStarTieringTour(HttpCase):
     def test_teller_tour(self):
+        """From login to the teller's due customers (their home action) to a
+        logged contact; a colleague's due customer and the teller's customer
+        not due yet stay out of the list."""
         branch = self.env["bank.branch"].create({
             "name": "Tour Branch", "code": "TOUR",
             "parent_id": self.env.ref("star_tiering.branch_head_office").id,
         })
-        teller = mail_new_test_user(
-            self.env, login="tour_teller", groups="base.group_user",
-            branch_id=branch.id, bank_role="outlet_staff", name="Tour Teller",
-        )
-        today = fields.Date.context_today(teller)
-        customer = self.env["res.partner"].create({
-            "name": "Tour Customer Zhang", "customer_number": "TOUR-1", "branch_id": branch.id,
-            "aum_daily_avg": 80000, "has_business": True,
-            "last_contact_date": today - timedelta(days=45),
-        })
+
+        def teller(login, name):
+            return mail_new_test_user(
+                self.env, login=login, groups="base.group_user", name=name, tz="Asia/Shanghai",
+                branch_id=branch.id, bank_role="teller",
+            )
+
+        teller_1 = teller("tour_teller", "Tour Teller")
+        colleague = teller("tour_colleague", "Tour Colleague")
+        # the role → home action mapping lives in the model; the tour tests the screen
+        teller_1.action_id = self.env.ref("star_tiering.action_bank_customers_due").id
+        today = self.env["bank.branch"]._bank_today()
+
+        def customer(name, number, owner, last_contact):
+            # 2★ (a teller's tier, contacted every 60 days); an owner who holds
+            # the tier's role keeps the customer at the tiering run
+            return self.env["res.partner"].create({
+                "name": name, "customer_number": number, "branch_id": branch.id,
+                "aum_daily_avg": 20000, "has_business": True,
+                "tier_owner_id": owner.id, "last_contact_date": last_contact,
+            })
+
+        due = customer("Tour Customer Zhang", "TOUR-1", teller_1, today - timedelta(days=90))
+        not_due = customer("Tour Customer Li", "TOUR-2", teller_1, today - timedelta(days=5))
+        colleagues = customer("Tour Customer Wang", "TOUR-3", colleague, today - timedelta(days=90))
         self.env["res.partner"]._star_tiering_apply(branch)
-        self.assertEqual(customer.tier_owner_id, teller)
-        self.assertTrue(customer.activity_ids)
+        customers = due | not_due | colleagues
+        self.assertEqual(customers.mapped("star_tier"), ["2", "2", "2"])
+        self.assertEqual(customers.mapped("tier_owner_id"), teller_1 | colleague)
+        self.assertEqual(colleagues.tier_owner_id, colleague)
+        self.assertLess(due.next_contact_date, today)
+        self.assertLess(colleagues.next_contact_date, today)
+        self.assertGreater(not_due.next_contact_date, today)
+        self.assertTrue(due.activity_ids)
+
+        # "/web": the client's home (the user's home action) in every 18.0 build;
+        # "/odoo" is its newer alias, renamed in this development copy
         self.start_tour("/web", "star_tiering_teller_tour", login="tour_teller")
-        customer.invalidate_recordset()
-        self.assertEqual(customer.last_contact_date, today)
-        self.assertFalse(customer.activity_ids)
+
+        due.invalidate_recordset()
+        self.assertEqual(due.last_contact_date, today)
+        self.assertFalse(due.activity_ids)
+        # the colleague's customer was not touched
+        self.assertEqual(colleagues.last_contact_date, today - timedelta(days=90))
+        self.assertTrue(colleagues.activity_ids)
