@@ -189,6 +189,11 @@ ensure_chromium() {
         command -v chromium >/dev/null || die "chromium is still not on PATH after apt-get install chromium"
         browser=chromium
     fi
+    # The staff work in Chinese: without a CJK font, zh_CN screens (tours,
+    # screenshots) render their text as boxes.
+    if ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then
+        apt_install fonts-noto-cjk
+    fi
     log "Browser: $(command -v "$browser")"
     # Odoo gives Chromium 10 s to open its DevTools port and skips the browser
     # tests otherwise; a cold first start (font cache, profile) has taken

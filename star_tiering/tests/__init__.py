@@ -3,6 +3,7 @@ from . import test_tiering
 from . import test_routing
 from . import test_activities
 from . import test_hardening
+from . import test_screens
 from . import test_aum_alert
 from . import test_feed_import
 from . import test_security
