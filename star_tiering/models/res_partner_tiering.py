@@ -35,6 +35,9 @@ MIN_CHUNK_CUSTOMERS = 25000
 ANALYZE_MIN_ROWS = 10000
 # The nightly actions run at this hour of the bank's day (after the feed).
 NIGHTLY_HOUR = 2
+# Marks, in the snapshot, a customer never contacted whose first contact is
+# still to be set (_sql_level_first_contacts); never a real date.
+LEVEL_FIRST_CONTACT = "0001-01-01"
 # Lines listed in a notification before "and N more".
 NOTIFY_LIST_LIMIT = 30
 
@@ -146,9 +149,9 @@ class ResPartner(models.Model):
 
         The work is estimated, cheaply: every customer of a branch never
         tiered or whose policy was edited since its last run, else the
-        customers not tiered yet or whose AUM moved since the last run (the
-        exact set, _sql_tiering_diff, also catches owners who left; those are
-        few)."""
+        customers not tiered yet or whose AUM moved past the alert threshold
+        (the exact set, _sql_tiering_diff, also catches owners who left and
+        tiers crossed by a small change; those are few)."""
         # branches claimed one by one, as they are needed; the first before the
         # work is counted: a worker with nothing left to claim does not count it
         claimed = (branch for branch in branches if self._star_tiering_claim(branch))
@@ -159,13 +162,13 @@ class ResPartner(models.Model):
         counts = dict(self.env.execute_query(SQL(
             """
             SELECT branch_id,
-                   count(*) FILTER (WHERE branch_id = ANY(%(full)s) OR star_tier = '0'
-                                       OR COALESCE(aum_daily_avg, 0) IS DISTINCT FROM tier_aum)
+                   count(*) FILTER (WHERE branch_id = ANY(%(full)s) OR star_tier = '0' OR tier_aum IS NULL
+                                       OR abs(COALESCE(aum_daily_avg, 0) - tier_aum) >= %(alert)s)
               FROM res_partner
              WHERE branch_id = ANY(%(ids)s) AND active
              GROUP BY branch_id
             """,
-            full=policy_edited.ids, ids=branches.ids,
+            full=policy_edited.ids, ids=branches.ids, alert=AUM_CHANGE_ALERT,
         )))
         # Among several workers, one takes half its share of the work left
         # (the branches other workers hold count too) at a time: the chunks
@@ -225,11 +228,12 @@ class ResPartner(models.Model):
                 self._sql_calc_loads(calc, load, branch_ids)
                 self._sql_calc_owners(calc, load, branch_ids, policies, "owner", "primary_role", candidates)
                 self._sql_calc_owners(calc, load, branch_ids, policies, "secondary", "secondary_role", candidates)
+                self._sql_level_first_contacts(calc, branch_ids, policies)
                 tier_rows, owner_rows, secondary_rows, alerts, counts = self._sql_write_tiering(calc, reason)
                 stats.update(counts)
                 stand_ins = self._sql_stand_ins(calc, policies, candidates)
         finally:
-            self.env.execute_query(SQL("DROP TABLE IF EXISTS %s, %s", calc, load))
+            self.env.execute_query(SQL("DROP TABLE IF EXISTS %s, %s, star_tier_wdays", calc, load))
         stats["aum_alerts"] = len(alerts)
         self._sql_hand_over_activities(owner_rows)
         self._sql_post_tracking(tier_rows, owner_rows, secondary_rows)
@@ -278,11 +282,88 @@ class ResPartner(models.Model):
         )
 
     @api.model
-    def _sql_next_contact_expr(self, last_contact, cadence, tier_date):
+    def _sql_next_contact_expr(self, last_contact, cadence, old_next, tier_date, levelled):
         """The contact-cadence rule (DOMAIN.md §1, 存量客户的分级维护): next
-        contact = last contact + the tier's cadence; a customer never contacted
-        is due since the day they were tiered."""
-        return SQL("COALESCE(%s + %s, %s)", last_contact, cadence, tier_date)
+        contact = last contact + the tier's cadence. A customer never
+        contacted keeps the first contact date they were given while it lies
+        within the cadence from their tier date; otherwise they get
+        ``levelled`` (the LEVEL_FIRST_CONTACT mark, which
+        _sql_level_first_contacts replaces by a working day within the first
+        cadence period once the owners are known)."""
+        return SQL(
+            """CASE WHEN %(last)s IS NOT NULL THEN %(last)s + %(cadence)s
+                    WHEN %(old)s IS NOT NULL AND %(old)s < %(tier_date)s + %(cadence)s THEN %(old)s
+                    ELSE %(levelled)s END""",
+            last=last_contact, cadence=cadence, old=old_next, tier_date=tier_date, levelled=levelled,
+        )
+
+    @api.model
+    def _star_tiering_working_days(self, branch_ids, policies):
+        """The temporary table star_tier_wdays(calendar_id, k, day): the k-th
+        (from 0) working day from the bank's today of each calendar the
+        branches use, over the longest cadence; and the SQL table
+        lv(branch_id, tier, calendar_id, wcount): how many of them fall within
+        each tier's cadence. A few hundred rows: the branches share a few
+        calendars."""
+        today = self.env["bank.branch"]._bank_today()
+        branches = self.env["bank.branch"].sudo().browse(branch_ids)
+        company_calendar = self.env.company.resource_calendar_id
+        horizon = max(line.cadence_days for b in branch_ids for line in policies[b].values())
+        days_by_calendar, rows = {}, []
+        for branch in branches:
+            calendar = branch.resource_calendar_id or company_calendar
+            if calendar.id not in days_by_calendar:
+                days_by_calendar[calendar.id] = calendar._bank_working_days(
+                    today, today + datetime.timedelta(days=horizon - 1)) if calendar else []
+            days = days_by_calendar[calendar.id]
+            for tier, line in policies[branch.id].items():
+                end = today + datetime.timedelta(days=line.cadence_days)
+                rows.append((branch.id, tier, calendar.id or 0, sum(1 for d in days if d < end)))
+        wdays = SQL.identifier("star_tier_wdays")
+        self.env.execute_query(SQL("DROP TABLE IF EXISTS %s", wdays))
+        flat = [(cid or 0, k, day) for cid, days in days_by_calendar.items() for k, day in enumerate(days)]
+        self.env.execute_query(SQL(
+            """CREATE TEMPORARY TABLE %(t)s AS
+               SELECT * FROM unnest(%(c)s::int[], %(k)s::int[], %(d)s::date[]) AS w(calendar_id, k, day)""",
+            t=wdays, c=[r[0] for r in flat], k=[r[1] for r in flat], d=[r[2] for r in flat],
+        ))
+        self.env.execute_query(SQL("CREATE UNIQUE INDEX ON %s (calendar_id, k)", wdays))
+        self.env.execute_query(SQL("ANALYZE %s", wdays))
+        lv = SQL(
+            """(SELECT * FROM unnest(%s::int[], %s::varchar[], %s::int[], %s::int[])
+                  AS x(branch_id, tier, calendar_id, wcount))""",
+            [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows],
+        )
+        return wdays, lv
+
+    @api.model
+    def _sql_level_first_contacts(self, calc, branch_ids, policies):
+        """Give the customers of the snapshot never contacted and without a
+        valid first contact date (LEVEL_FIRST_CONTACT, _sql_next_contact_expr)
+        their first contact: each owner's such customers of a tier, in
+        turn, on the working days from today within the tier's cadence
+        (round robin), so that each owner's daily list is about the same
+        size from the go-live night on, instead of every customer due at once."""
+        wdays, lv = self._star_tiering_working_days(branch_ids, policies)
+        self.env.execute_query(SQL(
+            """
+            WITH todo AS (
+                SELECT c.id, lv.calendar_id, lv.wcount,
+                       row_number() OVER (PARTITION BY c.branch_id, c.new_owner, c.new_tier ORDER BY c.id) - 1 AS seq
+                  FROM %(calc)s c
+                  JOIN %(lv)s AS lv ON lv.branch_id = c.branch_id AND lv.tier = c.new_tier
+                 WHERE c.new_next = %(level)s::date
+            )
+            UPDATE %(calc)s c
+               SET new_next = COALESCE(w.day, %(today)s::date)
+              FROM todo t
+              LEFT JOIN %(wdays)s w ON w.calendar_id = t.calendar_id AND t.wcount > 0
+                                   AND w.k = mod(t.seq, GREATEST(t.wcount, 1))
+             WHERE c.id = t.id
+            """,
+            calc=calc, lv=lv, wdays=wdays, level=LEVEL_FIRST_CONTACT,
+            today=self.env["bank.branch"]._bank_today(),
+        ))
 
     @api.model
     def _sql_tiering_diff(self, scope, branch_ids, policies, candidates):
@@ -357,7 +438,8 @@ class ResPartner(models.Model):
                    old_owner AS new_owner, old_secondary AS new_secondary, %(next)s AS new_next
               FROM dated
              WHERE new_tier IS DISTINCT FROM old_tier
-                OR aum IS DISTINCT FROM old_tier_aum
+                -- the alert's reference moves on an alert or a tier change only
+                OR old_tier_aum IS NULL OR abs(aum - old_tier_aum) >= %(alert)s
                 OR %(next)s IS DISTINCT FROM old_next
                 OR NOT %(owner_ok)s
                 OR NOT %(secondary_ok)s
@@ -369,8 +451,11 @@ class ResPartner(models.Model):
                 SQL("th.min3"), SQL("th.min4"), SQL("th.min5"),
             ),
             next=self._sql_next_contact_expr(
-                SQL("dated.last_contact_date"), SQL("dated.cadence"), SQL("dated.new_tier_date")
+                SQL("dated.last_contact_date"), SQL("dated.cadence"), SQL("dated.old_next"),
+                SQL("dated.new_tier_date"),
+                SQL("%s::date", LEVEL_FIRST_CONTACT),
             ),
+            alert=AUM_CHANGE_ALERT,
         )
 
     @api.model
@@ -511,6 +596,20 @@ class ResPartner(models.Model):
         ))
 
     @api.model
+    def _sql_alert_reference_reset(self, alias):
+        """The large-change alert (DOMAIN.md §1) compares the AUM with a
+        reference the customer keeps (tier_aum): the AUM of their last tier
+        change or alert. The reference moves only then, so a slow drift of
+        200,000 over weeks is reported once, when it adds up, and a daily
+        wobble of the annual average never; a customer whose figure drifted
+        without changing tier, owner or contact date is read, not written."""
+        return SQL(
+            """(%(c)s.new_tier IS DISTINCT FROM %(c)s.old_tier OR %(c)s.old_tier_aum IS NULL
+                OR abs(%(c)s.aum - %(c)s.old_tier_aum) >= %(alert)s)""",
+            c=alias, alert=AUM_CHANGE_ALERT,
+        )
+
+    @api.model
     def _sql_write_tiering(self, calc, reason):
         """Write each changed customer once, add the tier history, and return
         (tier changes, primary owner changes, secondary owner changes, AUM
@@ -526,7 +625,8 @@ class ResPartner(models.Model):
             UPDATE res_partner p
                SET star_tier = c.new_tier, star_tier_date = c.new_tier_date,
                    tier_owner_id = c.new_owner, tier_secondary_owner_id = c.new_secondary,
-                   next_contact_date = c.new_next, tier_aum = c.aum,
+                   next_contact_date = c.new_next,
+                   tier_aum = CASE WHEN %(reset)s THEN c.aum ELSE c.old_tier_aum END,
                    write_uid = %(uid)s, write_date = %(now)s
               FROM %(calc)s c
              WHERE p.id = c.id
@@ -534,9 +634,9 @@ class ResPartner(models.Model):
                     OR c.new_owner IS DISTINCT FROM c.old_owner
                     OR c.new_secondary IS DISTINCT FROM c.old_secondary
                     OR c.new_next IS DISTINCT FROM c.old_next
-                    OR c.aum IS DISTINCT FROM c.old_tier_aum)
+                    OR %(reset)s)
             """,
-            calc=calc, **ctx,
+            calc=calc, reset=self._sql_alert_reference_reset(SQL("c")), **ctx,
         ))
         self._sql_analyze("res_partner", self.env.cr.rowcount)
         self.env.cr.execute(SQL(
@@ -726,7 +826,7 @@ class ResPartner(models.Model):
                AND p.next_contact_date IS DISTINCT FROM %(next)s
             """,
             pol=pol, ids=partners.ids,
-            next=self._sql_next_contact_expr(SQL("p.last_contact_date"), SQL("pol.cadence"), SQL("p.star_tier_date")),
+            next=SQL("COALESCE(p.last_contact_date + pol.cadence, p.next_contact_date, p.star_tier_date)"),
         ))
         self.invalidate_model(["next_contact_date"])
 

@@ -14,11 +14,14 @@ class TestContactCadence(StarTieringCase):
         not_yet = self.make_customer(60000, last_contact_date=self.today - timedelta(days=cadence - 1))
         never = self.make_customer(60000)
         stats = self.run_tiering()
-        self.assertEqual(stats["maintenance_todos"], 3)
+        # never contacted: the first of its owner's 3★ customers takes the first working day
+        first_day = self.branch_a._working_days(self.today, self.today + timedelta(days=10))[0]
+        self.assertEqual(never.next_contact_date, first_day)
+        due = (overdue | due_today | never) if first_day == self.today else (overdue | due_today)
+        self.assertEqual(stats["maintenance_todos"], len(due))
         self.assertEqual(not_yet.next_contact_date, self.today + timedelta(days=1))
         self.assertEqual(due_today.next_contact_date, self.today)
-        self.assertEqual(never.next_contact_date, self.today)
-        for customer in (overdue, due_today, never):
+        for customer in due:
             todo = self.activities(customer)
             self.assertEqual(len(todo), 1)
             self.assertEqual(todo.user_id, customer.tier_owner_id)
@@ -28,7 +31,7 @@ class TestContactCadence(StarTieringCase):
         # re-runs never duplicate an open to-do
         self.run_tiering()
         self.run_tiering()
-        self.assertEqual(len(self.activities(overdue | due_today | never)), 3)
+        self.assertEqual(len(self.activities(overdue | due_today | never)), len(due))
 
     def test_cadence_follows_tier_policy(self):
         customer = self.make_customer(2000000, last_contact_date=self.today - timedelta(days=7))
@@ -64,3 +67,42 @@ class TestContactCadence(StarTieringCase):
         self.run_tiering()
         customer.last_contact_date = self.today - timedelta(days=4)
         self.assertEqual(customer.next_contact_date, self.today + timedelta(days=10))  # 4★: 14 days
+
+
+@tagged("post_install", "-at_install")
+class TestLevelledFirstContacts(StarTieringCase):
+    def test_first_contacts_spread_over_the_cadence(self):
+        """Go-live: customers never contacted get their first contact on a
+        working day within their tier's cadence, each owner's spread evenly,
+        so that nobody starts with every customer overdue."""
+        Partner = self.env["res.partner"]
+        customers = Partner.create([
+            {"name": f"Never {i}", "customer_number": f"LV{i:05d}", "branch_id": self.branch_a.id,
+             "aum_daily_avg": 20000, "has_business": True}
+            for i in range(120)
+        ])  # 2★: the branch's two tellers, every 60 days
+        stats = self.run_tiering()
+        window = self.branch_a._working_days(self.today, self.today + timedelta(days=59))
+        self.assertGreater(len(window), 35)
+        per_owner_day = {}
+        for customer in customers:
+            self.assertIn(customer.next_contact_date, window, "a working day within the cadence")
+            key = (customer.tier_owner_id, customer.next_contact_date)
+            per_owner_day[key] = per_owner_day.get(key, 0) + 1
+        owners = customers.tier_owner_id
+        self.assertEqual(owners, self.teller_a1 | self.teller_a2)
+        for owner in owners:
+            counts = [per_owner_day.get((owner, day), 0) for day in window]
+            # 60 customers each over the window's working days: one or two a day
+            self.assertLessEqual(max(counts) - min(counts), 1, owner.login)
+        # only those due today have a to-do on the first night
+        due_today = customers.filtered(lambda c: c.next_contact_date <= self.today)
+        self.assertEqual(stats["maintenance_todos"], len(due_today))
+        self.assertLessEqual(len(due_today), 2 * len(owners))  # not 120 at once
+        # the next night keeps every first contact where it is
+        before = {c.id: c.next_contact_date for c in customers}
+        self.run_tiering()
+        self.assertEqual({c.id: c.next_contact_date for c in customers}, before)
+        # a customer contacted follows the cadence from then on
+        customers[5].last_contact_date = self.today
+        self.assertEqual(customers[5].next_contact_date, self.today + timedelta(days=60))

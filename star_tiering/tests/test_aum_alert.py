@@ -46,3 +46,44 @@ class TestAumChangeAlert(StarTieringCase):
             lambda m: "changed their assets" in m.body)
         self.assertEqual(len(report), 1)
         self.assertEqual(report.partner_ids, self.president_a.partner_id)
+
+    def alerts(self, customer):
+        return self.activities(customer, AUM_CHANGE)
+
+    def test_slow_drift_is_reported_once(self):
+        customer = self.make_customer(400000)
+        self.run_tiering()
+        fired = []
+        for night in range(1, 9):  # +50,000 a night: 200,000 in four nights
+            self.set_aum(customer, 400000 + 50000 * night)
+            fired.append(self.run_tiering()["aum_alerts"])
+        self.assertEqual(fired, [0, 0, 0, 1, 0, 0, 0, 1])
+        # the reference moved with each alert: 600,000 then 800,000
+        self.assertEqual(customer.tier_aum, 800000)
+
+    def test_daily_wobble_is_never_reported_nor_written(self):
+        customer = self.make_customer(500000)
+        self.run_tiering()
+        self.env.flush_all()
+        self.env.cr.execute("SELECT write_date FROM res_partner WHERE id = %s", [customer.id])
+        written = self.env.cr.fetchone()[0]
+        for aum in (650000, 350000, 699999.99, 300000.01, 500000):
+            self.set_aum(customer, aum)
+            self.env.flush_all()
+            self.env.cr.execute("UPDATE res_partner SET write_date = %s WHERE id = %s", [written, customer.id])
+            self.assertEqual(self.run_tiering()["aum_alerts"], 0, aum)
+        self.env.cr.execute("SELECT write_date, tier_aum FROM res_partner WHERE id = %s", [customer.id])
+        self.assertEqual(self.env.cr.fetchone(), (written, 500000))
+        self.assertFalse(self.alerts(customer))
+
+    def test_reference_resets_on_a_tier_change(self):
+        customer = self.make_customer(280000)  # 3★
+        self.run_tiering()
+        self.set_aum(customer, 310000)  # 4★, +30,000: no alert, the reference moves
+        self.assertEqual(self.run_tiering()["aum_alerts"], 0)
+        self.assertEqual((customer.star_tier, customer.tier_aum), ("4", 310000))
+        self.set_aum(customer, 509999.99)  # +199,999.99 from 310,000
+        self.assertEqual(self.run_tiering()["aum_alerts"], 0)
+        self.set_aum(customer, 510000)  # +200,000 from 310,000 (230,000 from the first)
+        self.assertEqual(self.run_tiering()["aum_alerts"], 1)
+        self.assertTrue(self.alerts(customer))

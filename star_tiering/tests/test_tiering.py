@@ -159,19 +159,31 @@ class TestTiering(StarTieringCase):
         self.assertEqual((outlet_two.tier_owner_id, outlet_five.tier_owner_id), (self.teller_o1, self.president_a))
         Partner = self.env["res.partner"]
         branches = self.branch_a | self.outlet_a1 | self.branch_b
-        self.set_aum(moved, 90000)  # same tier, but the run must see the new AUM
-        self.env.flush_all()
         snapshots = []
-        write_tiering = type(Partner)._sql_write_tiering
+        write_tiering, calc_tiers = type(Partner)._sql_write_tiering, type(Partner)._sql_calc_tiers
 
         def spy(model, calc, reason):
             snapshots.append([r[0] for r in model.env.execute_query(SQL("SELECT id FROM %s", calc))])
             return write_tiering(model, calc, reason)
 
+        def count(model, *args):
+            picked.append(calc_tiers(model, *args))
+            return picked[-1]
+
+        # a daily drift that changes no tier is read, not written
+        self.set_aum(moved, 90000)
+        self.env.flush_all()
+        picked = []
+        with patch.object(type(Partner), "_sql_calc_tiers", count):
+            self.run_tiering()
+        self.assertEqual((picked, moved.tier_aum), ([0], 80000))
+        # a change that reaches the alert threshold is worked on (same tier)
+        self.set_aum(moved, 280000)
+        self.env.flush_all()
         with patch.object(type(Partner), "_sql_write_tiering", spy):
             self.run_tiering()
         self.assertEqual(snapshots, [[moved.id]])
-        self.assertEqual(moved.tier_aum, 90000)
+        self.assertEqual((moved.star_tier, moved.tier_aum), ("3", 280000))
         # the chunk is sized by the work to do, not by the customers held
         branches.tiering_date = self.today
         with patch.object(res_partner_tiering, "CHUNK_CUSTOMERS", 1):
@@ -180,7 +192,7 @@ class TestTiering(StarTieringCase):
             self.branch_a.tiering_policy_changed = True
             self.assertEqual(Partner._star_tiering_next_chunk(branches), self.branch_a)
             self.branch_a.tiering_policy_changed = False
-            self.set_aum(steady, 95000)
+            self.set_aum(steady, 280000)  # an alert's worth: counted as work
             self.env.flush_all()
             self.assertEqual(Partner._star_tiering_next_chunk(branches), self.branch_a)
         self.assertEqual(in_b.star_tier, "3")
