@@ -149,9 +149,10 @@ class ResPartner(models.Model):
 
         The work is estimated, cheaply: every customer of a branch never
         tiered or whose policy was edited since its last run, else the
-        customers not tiered yet or whose AUM moved past the alert threshold
-        (the exact set, _sql_tiering_diff, also catches owners who left and
-        tiers crossed by a small change; those are few)."""
+        customers not tiered yet or whose AUM differs from their alert
+        reference (each is read and compared: the exact set to write,
+        _sql_tiering_diff, is smaller, as an AUM that drifted without
+        crossing a threshold or the alert's amount costs the read only)."""
         # branches claimed one by one, as they are needed; the first before the
         # work is counted: a worker with nothing left to claim does not count it
         claimed = (branch for branch in branches if self._star_tiering_claim(branch))
@@ -162,13 +163,13 @@ class ResPartner(models.Model):
         counts = dict(self.env.execute_query(SQL(
             """
             SELECT branch_id,
-                   count(*) FILTER (WHERE branch_id = ANY(%(full)s) OR star_tier = '0' OR tier_aum IS NULL
-                                       OR abs(COALESCE(aum_daily_avg, 0) - tier_aum) >= %(alert)s)
+                   count(*) FILTER (WHERE branch_id = ANY(%(full)s) OR star_tier = '0'
+                                       OR COALESCE(aum_daily_avg, 0) IS DISTINCT FROM tier_aum)
               FROM res_partner
              WHERE branch_id = ANY(%(ids)s) AND active
              GROUP BY branch_id
             """,
-            full=policy_edited.ids, ids=branches.ids, alert=AUM_CHANGE_ALERT,
+            full=policy_edited.ids, ids=branches.ids,
         )))
         # Among several workers, one takes half its share of the work left
         # (the branches other workers hold count too) at a time: the chunks
@@ -282,19 +283,28 @@ class ResPartner(models.Model):
         )
 
     @api.model
-    def _sql_next_contact_expr(self, last_contact, cadence, old_next, tier_date, levelled):
-        """The contact-cadence rule (DOMAIN.md §1, 存量客户的分级维护): next
-        contact = last contact + the tier's cadence. A customer never
-        contacted keeps the first contact date they were given while it lies
-        within the cadence from their tier date; otherwise they get
-        ``levelled`` (the LEVEL_FIRST_CONTACT mark, which
-        _sql_level_first_contacts replaces by a working day within the first
-        cadence period once the owners are known)."""
+    def _sql_next_contact_expr(self, c, today, levelled):
+        """The contact-cadence rule (DOMAIN.md §1, 存量客户的分级维护) for the
+        snapshot row ``c``: next contact = last contact + the tier's cadence.
+        On a customer's first tiering (the go-live night), a customer never
+        contacted, or whose cadence is already over, gets ``levelled`` (the
+        LEVEL_FIRST_CONTACT mark, which _sql_level_first_contacts replaces by
+        a working day within the first cadence period once the owners are
+        known), instead of every such customer due at once; later nights keep
+        that first contact date while the tier stays and it lies within the
+        cadence from the tier date, and re-level a customer never contacted
+        whose date no longer does."""
         return SQL(
-            """CASE WHEN %(last)s IS NOT NULL THEN %(last)s + %(cadence)s
-                    WHEN %(old)s IS NOT NULL AND %(old)s < %(tier_date)s + %(cadence)s THEN %(old)s
+            """CASE WHEN %(c)s.new_tier = %(c)s.old_tier AND %(c)s.old_next IS NOT NULL
+                         AND %(c)s.old_next < %(c)s.new_tier_date + %(c)s.cadence
+                         AND (%(c)s.last_contact_date IS NULL
+                              OR %(c)s.old_next > %(c)s.last_contact_date + %(c)s.cadence)
+                    THEN %(c)s.old_next
+                    WHEN %(c)s.last_contact_date IS NOT NULL
+                         AND (%(c)s.old_tier <> '0' OR %(c)s.last_contact_date + %(c)s.cadence >= %(today)s)
+                    THEN %(c)s.last_contact_date + %(c)s.cadence
                     ELSE %(levelled)s END""",
-            last=last_contact, cadence=cadence, old=old_next, tier_date=tier_date, levelled=levelled,
+            c=c, today=today, levelled=levelled,
         )
 
     @api.model
@@ -450,11 +460,7 @@ class ResPartner(models.Model):
                 SQL("COALESCE(p.aum_daily_avg, 0)"), SQL("p.has_business"),
                 SQL("th.min3"), SQL("th.min4"), SQL("th.min5"),
             ),
-            next=self._sql_next_contact_expr(
-                SQL("dated.last_contact_date"), SQL("dated.cadence"), SQL("dated.old_next"),
-                SQL("dated.new_tier_date"),
-                SQL("%s::date", LEVEL_FIRST_CONTACT),
-            ),
+            next=self._sql_next_contact_expr(SQL("dated"), today, SQL("%s::date", LEVEL_FIRST_CONTACT)),
             alert=AUM_CHANGE_ALERT,
         )
 

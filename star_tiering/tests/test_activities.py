@@ -9,19 +9,18 @@ from .common import StarTieringCase
 class TestContactCadence(StarTieringCase):
     def test_due_boundary_and_no_duplicate(self):
         cadence = 30  # head office's 3★ cadence
-        overdue = self.make_customer(60000, last_contact_date=self.today - timedelta(days=cadence + 5))
-        due_today = self.make_customer(60000, last_contact_date=self.today - timedelta(days=cadence))
-        not_yet = self.make_customer(60000, last_contact_date=self.today - timedelta(days=cadence - 1))
-        never = self.make_customer(60000)
+        overdue, due_today, not_yet = (self.make_customer(60000) for _i in range(3))
+        self.run_tiering()  # tiered already: the cadence rule proper, not the go-live levelling
+        self.activities(overdue | due_today | not_yet).unlink()
+        overdue.last_contact_date = self.today - timedelta(days=cadence + 5)
+        due_today.last_contact_date = self.today - timedelta(days=cadence)
+        not_yet.last_contact_date = self.today - timedelta(days=cadence - 1)
         stats = self.run_tiering()
-        # never contacted: the first of its owner's 3★ customers takes the first working day
-        first_day = self.branch_a._working_days(self.today, self.today + timedelta(days=10))[0]
-        self.assertEqual(never.next_contact_date, first_day)
-        due = (overdue | due_today | never) if first_day == self.today else (overdue | due_today)
-        self.assertEqual(stats["maintenance_todos"], len(due))
-        self.assertEqual(not_yet.next_contact_date, self.today + timedelta(days=1))
+        self.assertEqual(stats["maintenance_todos"], 2)
+        self.assertEqual(overdue.next_contact_date, self.today - timedelta(days=5))
         self.assertEqual(due_today.next_contact_date, self.today)
-        for customer in due:
+        self.assertEqual(not_yet.next_contact_date, self.today + timedelta(days=1))
+        for customer in (overdue, due_today):
             todo = self.activities(customer)
             self.assertEqual(len(todo), 1)
             self.assertEqual(todo.user_id, customer.tier_owner_id)
@@ -31,7 +30,29 @@ class TestContactCadence(StarTieringCase):
         # re-runs never duplicate an open to-do
         self.run_tiering()
         self.run_tiering()
-        self.assertEqual(len(self.activities(overdue | due_today | never)), len(due))
+        self.assertEqual(len(self.activities(overdue | due_today | not_yet)), 2)
+
+    def test_go_live_levels_what_is_due(self):
+        """On the first tiering, a customer never contacted or whose cadence
+        is already over is not due at once: their first contact is levelled
+        over the cadence; one contacted recently keeps last contact + cadence."""
+        cadence = 30
+        overdue = self.make_customer(60000, last_contact_date=self.today - timedelta(days=cadence + 50))
+        never = self.make_customer(60000)
+        recent = self.make_customer(60000, last_contact_date=self.today - timedelta(days=cadence - 3))
+        self.run_tiering()
+        window = self.branch_a._working_days(self.today, self.today + timedelta(days=cadence - 1))
+        self.assertIn(overdue.next_contact_date, window)
+        self.assertIn(never.next_contact_date, window)
+        self.assertEqual(recent.next_contact_date, self.today + timedelta(days=3))
+        # kept the next night, though last contact + cadence is long past
+        before = (overdue.next_contact_date, never.next_contact_date)
+        self.run_tiering()
+        self.assertEqual((overdue.next_contact_date, never.next_contact_date), before)
+        # a tier change ends the levelling: the cadence rule proper again
+        self.set_aum(overdue, 400000)
+        self.run_tiering()
+        self.assertEqual(overdue.next_contact_date, self.today - timedelta(days=cadence + 50 - 14))
 
     def test_cadence_follows_tier_policy(self):
         customer = self.make_customer(2000000, last_contact_date=self.today - timedelta(days=7))

@@ -24,24 +24,29 @@ class TestStarTieringTour(HttpCase):
 
         teller_1 = teller("tour_teller", "Tour Teller")
         colleague = teller("tour_colleague", "Tour Colleague")
-        # the role → home action mapping lives in the model; the tour tests the screen
-        teller_1.action_id = self.env.ref("star_tiering.action_bank_customers_due").id
+        # the teller lands on their due customers: the home action of their role
+        self.assertEqual(teller_1.action_id.id, self.env.ref("star_tiering.action_bank_customers_due").id)
         today = self.env["bank.branch"]._bank_today()
 
-        def customer(name, number, owner, last_contact):
+        def customer(name, number, owner):
             # 2★ (a teller's tier, contacted every 60 days); an owner who holds
             # the tier's role keeps the customer at the tiering run
             return self.env["res.partner"].create({
                 "name": name, "customer_number": number, "branch_id": branch.id,
                 "aum_daily_avg": 20000, "has_business": True,
-                "tier_owner_id": owner.id, "last_contact_date": last_contact,
+                "tier_owner_id": owner.id,
             })
 
-        due = customer("Tour Customer Zhang", "TOUR-1", teller_1, today - timedelta(days=90))
-        not_due = customer("Tour Customer Li", "TOUR-2", teller_1, today - timedelta(days=5))
-        colleagues = customer("Tour Customer Wang", "TOUR-3", colleague, today - timedelta(days=90))
-        self.env["res.partner"]._star_tiering_apply(branch)
+        due = customer("Tour Customer Zhang", "TOUR-1", teller_1)
+        not_due = customer("Tour Customer Li", "TOUR-2", teller_1)
+        colleagues = customer("Tour Customer Wang", "TOUR-3", colleague)
         customers = due | not_due | colleagues
+        # tiered since go-live (whose first contacts are levelled), then contacted
+        self.env["res.partner"]._star_tiering_apply(branch)
+        customers.activity_ids.unlink()
+        for partner, days in ((due, 90), (not_due, 5), (colleagues, 90)):
+            partner.last_contact_date = today - timedelta(days=days)
+        self.env["res.partner"]._star_tiering_apply(branch)
         self.assertEqual(customers.mapped("star_tier"), ["2", "2", "2"])
         self.assertEqual(customers.mapped("tier_owner_id"), teller_1 | colleague)
         self.assertEqual(colleagues.tier_owner_id, colleague)
