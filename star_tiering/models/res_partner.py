@@ -40,12 +40,13 @@ class ResPartner(models.Model):
         help="The core banking feed reports an account or a product held with the bank.",
     )
     tier_aum = fields.Monetary(
-        string="AUM at Last Tiering",
+        string="Alert Reference AUM",
         currency_field="aum_currency_id",
         groups="star_tiering.group_bank_user",
         readonly=True, copy=False,
-        help="AUM seen by the previous tiering run; a change of 200,000 or more since "
-        "then is reported to the branch president.",
+        help="The AUM of the customer's last tier change or large-change alert; a change of "
+        "200,000 or more from it is reported to the branch president, and only then (or on "
+        "a tier change) does it move.",
     )
     # None of the columns the nightly run writes (tier, owners, dates, tier
     # AUM) is indexed: a night's updates then stay on their page without
