@@ -149,10 +149,10 @@ class ResPartner(models.Model):
 
         The work is estimated, cheaply: every customer of a branch never
         tiered or whose policy was edited since its last run, else the
-        customers not tiered yet or whose AUM differs from their alert
-        reference (each is read and compared: the exact set to write,
-        _sql_tiering_diff, is smaller, as an AUM that drifted without
-        crossing a threshold or the alert's amount costs the read only)."""
+        customers not tiered yet, whose tier the thresholds change or whose
+        AUM moved by the alert's amount from its reference (the exact set,
+        _sql_tiering_diff, also catches owners who left; those are few). A
+        daily drift that changes none of these costs the diff's read only."""
         # branches claimed one by one, as they are needed; the first before the
         # work is counted: a worker with nothing left to claim does not count it
         claimed = (branch for branch in branches if self._star_tiering_claim(branch))
@@ -160,17 +160,33 @@ class ResPartner(models.Model):
         if not first:
             return branches.browse()
         policy_edited = branches.filtered(lambda b: not b.tiering_date or b.tiering_policy_changed)
+        policies = branches._get_tier_policy()
+        complete = [b for b in branches.ids if len(policies.get(b, ())) == len(TIERS)]
         counts = dict(self.env.execute_query(SQL(
             """
-            SELECT branch_id,
-                   count(*) FILTER (WHERE branch_id = ANY(%(full)s) OR star_tier = '0'
-                                       OR COALESCE(aum_daily_avg, 0) IS DISTINCT FROM tier_aum)
-              FROM res_partner
-             WHERE branch_id = ANY(%(ids)s) AND active
-             GROUP BY branch_id
+            WITH th AS (
+                SELECT branch_id,
+                       max(min_aum) FILTER (WHERE tier = '3') AS min3,
+                       max(min_aum) FILTER (WHERE tier = '4') AS min4,
+                       max(min_aum) FILTER (WHERE tier = '5') AS min5
+                  FROM %(pol)s GROUP BY branch_id
+            )
+            SELECT p.branch_id,
+                   count(*) FILTER (WHERE p.branch_id = ANY(%(full)s) OR p.star_tier = '0' OR p.tier_aum IS NULL
+                                       OR abs(COALESCE(p.aum_daily_avg, 0) - p.tier_aum) >= %(alert)s
+                                       OR p.star_tier <> %(tier)s)
+              FROM res_partner p
+              JOIN th ON th.branch_id = p.branch_id
+             WHERE p.branch_id = ANY(%(ids)s) AND p.active
+             GROUP BY p.branch_id
             """,
-            full=policy_edited.ids, ids=branches.ids,
-        )))
+            pol=self._sql_policy_table(complete, policies), full=policy_edited.ids, ids=complete,
+            alert=AUM_CHANGE_ALERT,
+            tier=self._sql_tier_expr(
+                SQL("COALESCE(p.aum_daily_avg, 0)"), SQL("p.has_business"),
+                SQL("th.min3"), SQL("th.min4"), SQL("th.min5"),
+            ),
+        ))) if complete else {}
         # Among several workers, one takes half its share of the work left
         # (the branches other workers hold count too) at a time: the chunks
         # shrink as the night ends, so that the workers finish together, down
@@ -626,7 +642,7 @@ class ResPartner(models.Model):
         either way since the previous run, and {"tier_changes": n,
         "owner_changes": n} counting every change, first ones included."""
         ctx = self._sql_context()
-        self.env.cr.execute(SQL(
+        self.env.execute_query(SQL(
             """
             UPDATE res_partner p
                SET star_tier = c.new_tier, star_tier_date = c.new_tier_date,
@@ -644,7 +660,8 @@ class ResPartner(models.Model):
             """,
             calc=calc, reset=self._sql_alert_reference_reset(SQL("c")), **ctx,
         ))
-        self._sql_analyze("res_partner", self.env.cr.rowcount)
+        # no ANALYZE here: an UPDATE changes neither res_partner's row count
+        # nor its indexed columns (the engine's columns carry no index)
         self.env.cr.execute(SQL(
             """
             INSERT INTO star_tier_history
