@@ -7,4 +7,5 @@ from . import star_tier_history
 from . import res_partner
 from . import res_partner_tiering
 from . import star_tier_ledger
+from . import star_tier_feed_log
 from . import mail_activity

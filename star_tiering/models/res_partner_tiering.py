@@ -62,6 +62,10 @@ class ResPartner(models.Model):
             ["|", ("tiering_date", "=", False), ("tiering_date", "<", today)], order="id"
         )
         chunk = self._star_tiering_next_chunk(pending) if pending else pending
+        if chunk:
+            # a night without the core-banking feed is reported to head office
+            # (once), rather than silently tiering yesterday's figures
+            self.env["star.tier.feed.log"]._check_feed_arrived()
         if not chunk:
             # nothing left, or every pending branch is being tiered by another worker
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)
