@@ -316,8 +316,6 @@ def generate_bank(env, customers=3000, branches=5, outlets_per_branch=1, seed=42
     per phase (seconds) and ``logins`` [(login, password, role, branch)] of
     one user per role of SB01, its first outlet and head office.
     """
-    from odoo import fields
-
     if customers < 0 or branches < 1 or outlets_per_branch < 0:
         raise ValueError("customers >= 0, branches >= 1 and outlets_per_branch >= 0 are required")
     progress = progress or (lambda *_a, **_k: None)
@@ -328,7 +326,7 @@ def generate_bank(env, customers=3000, branches=5, outlets_per_branch=1, seed=42
             "already. Use a fresh database (or drop the generated data) instead of generating twice."
         )
     if today is None:
-        today = fields.Date.context_today(env["res.partner"])
+        today = env["bank.branch"]._bank_today()
     quiet = dict(
         env.context, tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True,
         mail_notrack=True, no_reset_password=True,
@@ -336,6 +334,9 @@ def generate_bank(env, customers=3000, branches=5, outlets_per_branch=1, seed=42
     qenv = env(context=quiet)
     timings = {}
     head_office = env.ref("star_tiering.branch_head_office")
+    # the bank's name heads its printed ledgers and sheets
+    if env.company.name in ("My Company", "YourCompany"):
+        env.company.write({"name": "Demo Retail Bank"})
     layout = bank_layout(branches, outlets_per_branch)
     progress(f"Generating bank in {env.cr.dbname!r}: {branches} sub-branch(es) x "
              f"{outlets_per_branch} outlet(s), {customers:,} customers, seed {seed}")
