@@ -60,6 +60,9 @@ import generate_bank as gb  # noqa: E402
 TARGET_FIRST_RUN_S = 60.0
 TARGET_RERUN_S = 10.0
 TARGET_PEAK_MIB = 1024.0
+# The daily core-banking feed of every customer, imported by its scheduled action.
+TARGET_FEED_S = 30.0
+TARGET_FEED_MIB = 500.0
 
 # Engine steps timed separately (wrapped on the registry class when present:
 # the list covers the step-by-step engine and the snapshot-then-write-once one).
@@ -772,6 +775,52 @@ def stale_phases(args, env, cr, probe, r, since):
     rerun_phase(args, env, cr, probe, r, "stale", "a2")
 
 
+def feed_phase(args, env, cr, probe, r):
+    """(f) The day's core-banking feed: a CSV of every customer, each AUM
+    moved by at most ±0.3 % (the daily recomputation of the annual average),
+    dated the bank's today, dropped in the feed folder and imported by the
+    feed's scheduled action (star.tier.feed.log._cron_import_folder); then
+    (g) the night after it, by the cron workers."""
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="bench_feed_")
+    today = env["bank.branch"]._bank_today()
+    path = os.path.join(folder, f"aum_{today.isoformat()}.csv")
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("customer_number,as_of_date,aum,has_business\n")
+        cr.copy_expert(
+            f"""COPY (SELECT customer_number, DATE '{today.isoformat()}',
+                             round((COALESCE(aum_daily_avg, 0)
+                                    * (1 + ((hashint4(id) % 601) / 100000.0)))::numeric, 2),
+                             CASE WHEN has_business THEN 1 ELSE 0 END
+                        FROM res_partner WHERE branch_id IS NOT NULL AND customer_number IS NOT NULL
+                       ORDER BY id) TO STDOUT WITH (FORMAT csv)""",
+            out,
+        )
+    r["feed_rows"] = sum(1 for _line in open(path, encoding="utf-8")) - 1
+    r["feed_mib_file"] = os.path.getsize(path) / 2**20
+    env["ir.config_parameter"].sudo().set_param("star_tiering.feed_folder", folder)
+    cr.commit()
+    log(f"(f) the day's feed: {r['feed_rows']:,} rows ({r['feed_mib_file']:.0f} MiB), "
+        "imported by the scheduled action ...")
+    rss_before = peak_mib()
+    started = time.perf_counter()
+    env["star.tier.feed.log"]._cron_import_folder()
+    cr.commit()
+    r["feed_s"] = time.perf_counter() - started
+    r["feed_rss"] = peak_mib()
+    log(f"    {r['feed_s']:.2f} s; process peak RSS {rss_before:.0f} MiB before, {r['feed_rss']:.0f} MiB after")
+    logs = env["star.tier.feed.log"].search([], order="id desc", limit=1)
+    r["feed_log"] = {f: logs[f] for f in ("row_count", "updated_count", "unchanged_count", "stale_count",
+                                          "rejected_count", "state")} if logs else {}
+    log(f"    feed log: {r['feed_log']}")
+    env["ir.config_parameter"].sudo().set_param("star_tiering.feed_folder", "")
+    cr.commit()
+    r["vacuum"].append(("after the feed", vacuum_analyze(args)))
+    log("(g) the night after the feed ...")
+    rerun_phase(args, env, cr, probe, r, "feednight", "g")
+
+
 def run_phases(args, env, probe, r):
     """Phases (a)-(e); fills the result dict ``r`` as it goes, so that an
     aborted phase still leaves the earlier figures to report."""
@@ -826,6 +875,7 @@ def run_phases(args, env, probe, r):
     rerun_phase(args, env, cr, probe, r, "stress", "c2")
 
     r["rss_engine"] = peak_mib()
+    feed_phase(args, env, cr, probe, r)
 
     sample = naive_sample(cr, args.naive_sample)
     log(f"(e) naive per-record ORM loop on {len(sample):,} customers (rolled back) ...")
@@ -924,6 +974,17 @@ def print_report(args, r):
         log("    steps:")
         for line in r[f"{key}_steps"]:
             log(line)
+    if "feed_s" in r:
+        log(f"(f) the day's feed: {r['feed_rows']:,} rows ({r['feed_mib_file']:.0f} MiB CSV), every AUM moved by "
+            f"at most ±0.3 %, imported by the scheduled action: {r['feed_s']:.2f} s, process peak RSS "
+            f"{r['feed_rss']:.0f} MiB; log {r.get('feed_log')}")
+    if "feednight_s" in r:
+        log("(g) the night after the feed")
+        log(f"    {r['feednight_s']:.2f} s; counters {r['feednight_stats']}")
+        log(f"    {fmt_counts(r['before_g'], r['after_g'])}; customer rows rewritten {r['rewritten_g']:,}")
+        log("    steps:")
+        for line in r["feednight_steps"]:
+            log(line)
     rss_engine = r.get("rss_engine", peak_mib())
     log(f"(d) peak RSS (ru_maxrss): {r['rss_start']:.0f} MiB after start-up, {r['rss_generated']:.0f} MiB after "
         f"generation, {rss_engine:.0f} MiB after the engine runs"
@@ -964,6 +1025,12 @@ def print_report(args, r):
             lambda v: v <= TARGET_RERUN_S),
         ("(d) peak memory (engine runs)", f"{rss_engine:.0f} MiB", f"<= {TARGET_PEAK_MIB:.0f} MiB",
          rss_engine <= TARGET_PEAK_MIB),
+        row("(f) daily feed, every customer", "feed_s",
+            lambda v: f"{v:.2f} s, {r.get('feed_rss', 0):.0f} MiB",
+            f"<= {TARGET_FEED_S:.0f} s, {TARGET_FEED_MIB:.0f} MiB",
+            lambda v: v <= TARGET_FEED_S and r.get("feed_rss", 0) <= TARGET_FEED_MIB),
+        row("(g) the night after the feed", "feednight_s", lambda v: f"{v:.2f} s, {r['rewritten_g']:,} rows",
+            f"<= {TARGET_RERUN_S:.0f} s", lambda v: v <= TARGET_RERUN_S),
         ("(e) engine vs naive ORM loop", f"{ratio:,.1f}x" if ratio else "not run", "report", None),
     ]
     log(f"  {'measure':<34} {'value':<22} {'target':<22} verdict")
