@@ -6,6 +6,7 @@ from . import test_hardening
 from . import test_screens
 from . import test_aum_alert
 from . import test_feed_import
+from . import test_feed_log
 from . import test_security
 from . import test_ledger
 from . import test_working_days

@@ -318,6 +318,10 @@ class TestBulkWritesAndStatistics(StarTieringCase):
         # the to-dos the run inserted; res_partner's UPDATE changes no row count nor indexed column
         self.assertEqual(set(analysed), {"mail_activity"})
 
+    def test_partner_pages_keep_room_for_the_nightly_updates(self):
+        self.env.cr.execute("SELECT reloptions FROM pg_class WHERE relname = 'res_partner'")
+        self.assertIn("fillfactor=50", self.env.cr.fetchone()[0] or [])
+
     def test_what_the_bulk_sql_skips(self):
         """The engine writes customers and to-dos in SQL. What the ORM would
         have done besides, and why it is not needed or skipped on purpose:"""
