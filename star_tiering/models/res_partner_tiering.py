@@ -27,6 +27,9 @@ AUM_CHANGE_ALERT = 200000
 # Customers per committed chunk of the nightly job: a crash loses at most one
 # chunk, and every branch is either fully tiered or untouched.
 CHUNK_CUSTOMERS = 100000
+# Reading and comparing a customer costs about this fraction of writing one
+# (the night's work estimate counts both).
+READ_COST_RATIO = 20
 # A usual night (a few per cent of a million customers changed) is shared
 # among the cron workers, in chunks of at least this many customers to work on.
 MIN_CHUNK_CUSTOMERS = 25000
@@ -179,13 +182,16 @@ class ResPartner(models.Model):
                    count(*) FILTER (WHERE p.branch_id = ANY(%(full)s) OR p.star_tier = '0' OR p.tier_aum IS NULL
                                        OR abs(COALESCE(p.aum_daily_avg, 0) - p.tier_aum) >= %(alert)s
                                        OR p.star_tier <> %(tier)s)
+                   -- every customer is read and compared: a feed night, where
+                   -- nearly all figures moved a little, is shared too
+                   + count(*) / %(read_cost)s
               FROM res_partner p
               JOIN th ON th.branch_id = p.branch_id
              WHERE p.branch_id = ANY(%(ids)s) AND p.active
              GROUP BY p.branch_id
             """,
             pol=self._sql_policy_table(complete, policies), full=policy_edited.ids, ids=complete,
-            alert=AUM_CHANGE_ALERT,
+            alert=AUM_CHANGE_ALERT, read_cost=READ_COST_RATIO,
             tier=self._sql_tier_expr(
                 SQL("COALESCE(p.aum_daily_avg, 0)"), SQL("p.has_business"),
                 SQL("th.min3"), SQL("th.min4"), SQL("th.min5"),
