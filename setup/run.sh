@@ -78,6 +78,37 @@ Drop it (dropdb $DB) or pick another name with DEMO_DB=..."
     fi
 fi
 
+# The core-banking system's drop for the next night: every customer's AUM
+# moved by at most ±0.3 % (the daily recomputation of the annual average),
+# dated the bank's today, plus two rows the feed must reject (an unknown
+# customer number, a negative AUM). The feed's scheduled action (01:30 bank
+# time) imports it before the nightly tiering; head office reads the outcome
+# and downloads the rejected rows in Customers & Tiers ▸ Reporting ▸ Feed Log.
+FEED_DIR="${DEMO_FEED_DIR:-$REPO_ROOT/var/feed/$DB}"
+mkdir -p "$FEED_DIR"
+bank_today="$(TZ=Asia/Shanghai date +%F)"
+feed_file="$FEED_DIR/aum_${bank_today}.csv"
+if [ ! -e "$feed_file" ] && [ ! -e "$FEED_DIR/done/aum_${bank_today}.csv" ]; then
+    {
+        echo "customer_number,as_of_date,aum,has_business"
+        db_psql -d "$DB" -tA -v day="$bank_today" <<<"
+            COPY (SELECT customer_number, :'day'::date,
+                         round((COALESCE(aum_daily_avg, 0) * (1 + (hashint4(id) % 301) / 100000.0))::numeric, 2),
+                         CASE WHEN has_business THEN 1 ELSE 0 END
+                    FROM res_partner
+                   WHERE branch_id IS NOT NULL AND customer_number IS NOT NULL AND active
+                   ORDER BY id) TO STDOUT WITH (FORMAT csv);"
+        echo "C99999999,$bank_today,1000.00,1"
+        echo "$(db_psql -d "$DB" -tA <<<"SELECT min(customer_number) FROM res_partner WHERE customer_number IS NOT NULL;"),$bank_today,-5.00,1"
+    } > "$feed_file.part"
+    mv "$feed_file.part" "$feed_file"
+    log "Dropped the core-banking feed for the next night: $feed_file"
+fi
+db_psql -d "$DB" -v folder="$FEED_DIR" <<<"
+    INSERT INTO ir_config_parameter (key, value, create_uid, write_uid, create_date, write_date)
+    VALUES ('star_tiering.feed_folder', :'folder', 1, 1, now() at time zone 'UTC', now() at time zone 'UTC')
+    ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value;" >/dev/null
+
 echo
 log "Odoo will listen on http://localhost:$HTTP_PORT (database $DB)"
 if [ -f data/demo_logins.txt ]; then
