@@ -2,7 +2,7 @@
     "name": "Star Tiering",
     "summary": "Five-star customer tiers from annual average daily assets, "
     "per-branch thresholds, owner routing, contact cadence and tier history",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Sales/CRM",
     "website": "https://example.com/retail-bank/star_tiering",
     "author": "Retail Bank Customer Management",
