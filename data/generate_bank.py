@@ -355,7 +355,7 @@ def generate_bank(env, customers=3000, branches=5, outlets_per_branch=1, seed=42
         ])
         outlet_vals = [
             {"name": o[key], "code": o["code"], "branch_type": "outlet", "parent_id": sub.id}
-            for b, sub in zip(layout, subs)
+            for b, sub in zip(layout, subs, strict=True)
             for o in b["outlets"]
         ]
         outlets = QBranch.create(outlet_vals) if outlet_vals else QBranch
@@ -519,7 +519,7 @@ def _copy_customers(env, count, seed, branch_ids, weights, today, progress):
         null = "\\N"
         head = "\tt\tcontact\tf\tt\tf\t0\t0\t" + lang + "\t"
         tail = f"\t{uid}\t{now}\t{uid}\t{now}{extra_text}\n"
-        for pid, row in zip(ids, itertools.islice(rows, size)):
+        for pid, row in zip(ids, itertools.islice(rows, size), strict=True):
             cents = row.aum_cents
             last = row.last_contact_date
             write(

@@ -13,7 +13,7 @@ import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data"))
 
-import generate_bank as gb  # noqa: E402
+import generate_bank as gb
 
 TODAY = datetime.date(2026, 3, 15)
 

@@ -36,7 +36,7 @@ def test_pot_is_current(addon):
         if "tests" in path.parts:
             continue
         for match in call.finditer(path.read_text()):
-            literal = "".join(eval(part) for part in re.findall(r'"(?:[^"\\]|\\.)*"', match.group(1)))  # noqa: S307
+            literal = "".join(eval(part) for part in re.findall(r'"(?:[^"\\]|\\.)*"', match.group(1)))
             if literal not in pot:
                 missing.append(f"{path.name}: {literal[:60]}")
     assert not missing, f"{addon}: not in the .pot, export it again: {missing[:5]}"

@@ -6,7 +6,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .res_company import BANK_TZ
-
 from .star_tier_policy_line import TIERS
 
 
@@ -180,7 +179,7 @@ class BankBranch(models.Model):
         head_office = self.env.ref("star_tiering.branch_head_office", raise_if_not_found=False)
         # head office's policy is also the fallback of branches outside its tree
         domain = [] if head_office and head_office in self else [("id", "child_of", self.ids)]
-        branches = self.sudo().search(domain + [("tiering_policy_changed", "=", False)])
+        branches = self.sudo().search([*domain, ("tiering_policy_changed", "=", False)])
         branches.tiering_policy_changed = True
 
     # ------------------------------------------------------------------
@@ -259,7 +258,7 @@ class BankBranch(models.Model):
         positive = (operator == "=") == value
         if positive:
             return domain or [(1, "=", 1)]
-        return ["!"] + domain if domain else [(0, "=", 1)]
+        return ["!", *domain] if domain else [(0, "=", 1)]
 
     def _compute_coverage(self):
         # counted with the user's own rights: a branch's figures are seen by

@@ -120,7 +120,7 @@ class ResPartner(models.Model):
             raise UserError(_("Operation not supported"))
         activity_type = self.env.ref("star_tiering.mail_activity_type_aum_change", raise_if_not_found=False)
         domain = [("activity_ids.activity_type_id", "=", activity_type.id if activity_type else 0)]
-        return domain if (operator == "=") == value else ["!"] + domain
+        return domain if (operator == "=") == value else ["!", *domain]
 
     # ------------------------------------------------------------------
     # Field ownership

@@ -971,7 +971,7 @@ class ResPartner(models.Model):
     @api.model
     def _star_tiering_names(self, partners):
         """{partner id: display name}, read in one batch."""
-        return dict(zip(partners.ids, partners.mapped("display_name")))
+        return dict(zip(partners.ids, partners.mapped("display_name"), strict=True))
 
     @api.model
     def _notify_handovers(self, owner_rows):
@@ -1016,7 +1016,7 @@ class ResPartner(models.Model):
         if not stand_ins:
             return
         by_branch = defaultdict(list)
-        for pid, branch_id, president_id, name in stand_ins:
+        for _pid, branch_id, president_id, name in stand_ins:
             by_branch[branch_id, president_id].append(name)
         branches = self.env["bank.branch"].sudo().browse({b for b, _u in by_branch})
         presidents = self.env["res.users"].sudo().browse({u for _b, u in by_branch})

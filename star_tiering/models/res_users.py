@@ -139,4 +139,4 @@ class ResUsers(models.Model):
 
     @property
     def SELF_READABLE_FIELDS(self):
-        return super().SELF_READABLE_FIELDS + ["branch_id", "bank_role"]
+        return [*super().SELF_READABLE_FIELDS, "branch_id", "bank_role"]

@@ -2,7 +2,7 @@ from odoo import fields, models
 
 from .star_tier_policy_line import TIERS
 
-TIER_CHOICES = [("0", "Not tiered")] + TIERS
+TIER_CHOICES = [("0", "Not tiered"), *TIERS]
 
 
 class StarTierHistory(models.Model):

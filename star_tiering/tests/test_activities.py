@@ -59,7 +59,7 @@ class TestContactCadence(StarTieringCase):
         self.run_tiering()
         self.assertEqual(customer.next_contact_date, self.today)  # 5★: weekly
         self.customise_policy(self.branch_a, **{"3": 50000, "4": 300000, "5": 1000000})
-        line = self.branch_a.tier_policy_line_ids.filtered(lambda l: l.star_tier == "5")
+        line = self.branch_a.tier_policy_line_ids.filtered(lambda tier_line: tier_line.star_tier == "5")
         line.cadence_days = 10
         self.run_tiering()
         self.assertEqual(customer.next_contact_date, self.today + timedelta(days=3))

@@ -154,7 +154,7 @@ class TestVisibilityFollowsStaff(StarTieringCase):
         self.teller_a1.branch_id = self.branch_b
         self.env.invalidate_all()
         with self.assertRaises(AccessError):
-            self.fresh(self.teller_a1).browse(self.in_a.id).name
+            self.fresh(self.teller_a1).browse(self.in_a.id).name  # noqa: B018  (the read is the test: it must raise)
         self.assertEqual(self.fresh(self.teller_a1).browse(self.in_b.id).name, self.in_b.name)
 
     def test_role_change_takes_the_old_rights_away(self):

@@ -140,7 +140,9 @@ class TestLedger(StarTieringCase):
         ws = book["Ledger"]
         self.assertEqual(ws["B3"].value, "Branch B")
         rows = self.ledger_rows(book)
-        self.assertEqual({row[0] for row in rows if CUSTOMER_NUMBER.fullmatch(row[0])}, {self.b_customer.customer_number})
+        self.assertEqual(
+            {row[0] for row in rows if CUSTOMER_NUMBER.fullmatch(row[0])}, {self.b_customer.customer_number}
+        )
         self.assertEqual({row[2] for row in rows if row[2]}, {"Branch B"})
         self.assertEqual((rows[-1][0], rows[-1][1], rows[-1][4]), ("Grand total", 1, 60000))
         # asking for another branch does not widen what the record rules allow

@@ -76,7 +76,7 @@ class TestScreens(StarTieringCase):
         context = {"context_today": lambda: self.today, "uid": self.env.uid}
 
         def found(filter_name):
-            domain = safe_eval(domains[filter_name], context) + [("id", "in", ids)]
+            domain = [*safe_eval(domains[filter_name], context), ("id", "in", ids)]
             return {name for name, c in customers.items() if c in self.env["res.partner"].search(domain)}
 
         self.assertEqual(found("due"), {"yesterday", "today"})
@@ -118,7 +118,7 @@ class TestScreens(StarTieringCase):
         arch = etree.fromstring(self.env.ref("star_tiering.view_partner_bank_customer_search").arch)
         domain = safe_eval(arch.xpath("//filter[@name='aum_alerts']")[0].get("domain"))
         found = self.env["res.partner"].with_user(self.president_a).search(
-            domain + [("id", "in", (alerted | quiet).ids)])
+            [*domain, ("id", "in", (alerted | quiet).ids)])
         self.assertEqual(found, alerted)
 
     def test_bank_form_readonly_for_teller(self):

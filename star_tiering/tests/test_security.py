@@ -63,8 +63,8 @@ class TestSecurity(StarTieringCase):
     def test_only_managers_edit_policies(self):
         self.branch_a.action_customise_tier_policy()
         self.branch_b.action_customise_tier_policy()
-        line_a = self.branch_a.tier_policy_line_ids.filtered(lambda l: l.star_tier == "3")
-        line_b = self.branch_b.tier_policy_line_ids.filtered(lambda l: l.star_tier == "3")
+        line_a = self.branch_a.tier_policy_line_ids.filtered(lambda tier_line: tier_line.star_tier == "3")
+        line_b = self.branch_b.tier_policy_line_ids.filtered(lambda tier_line: tier_line.star_tier == "3")
         for user in (self.teller_a1, self.auditor):
             with self.assertRaises(AccessError):
                 line_a.with_user(user).min_aum = 60000

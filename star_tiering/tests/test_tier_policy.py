@@ -59,7 +59,7 @@ class TestTierPolicy(StarTieringCase):
     def test_incomplete_policy_refused(self):
         self.branch_a.action_customise_tier_policy()
         with self.assertRaises(ValidationError):
-            self.branch_a.tier_policy_line_ids.filtered(lambda l: l.star_tier == "4").unlink()
+            self.branch_a.tier_policy_line_ids.filtered(lambda tier_line: tier_line.star_tier == "4").unlink()
         self.assertEqual(len(self.branch_a.tier_policy_line_ids), 5)
 
     def test_edit_policy_in_branch_form(self):

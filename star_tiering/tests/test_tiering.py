@@ -37,7 +37,7 @@ class TestTiering(StarTieringCase):
         ]
         customers = [self.make_customer(aum, has_business=flag) for aum, flag, _tier in cases]
         self.run_tiering()
-        for customer, (aum, flag, tier) in zip(customers, cases):
+        for customer, (aum, flag, tier) in zip(customers, cases, strict=True):
             self.assertEqual(customer.star_tier, tier, f"AUM {aum:,.2f} business={flag}")
             self.assertEqual(customer.star_tier_date, self.today)
 
@@ -60,7 +60,9 @@ class TestTiering(StarTieringCase):
         self.run_tiering()
         history = customer.star_tier_history_ids
         self.assertEqual(len(history), 1)
-        self.assertEqual((history.old_tier, history.new_tier, history.aum, history.reason), ("0", "3", 60000, "nightly"))
+        self.assertEqual(
+            (history.old_tier, history.new_tier, history.aum, history.reason), ("0", "3", 60000, "nightly")
+        )
         self.assertFalse(history.user_id)
         # first tiering is in the history, not in the chatter
         self.assertFalse(customer.message_ids.tracking_value_ids.filtered(
@@ -214,7 +216,7 @@ class TestTiering(StarTieringCase):
              self.branch_b.tiering_policy_changed), (True, True, False))
         self.run_tiering()
         self.assertEqual(customer.star_tier, "2")
-        line = self.branch_a.tier_policy_line_ids.filtered(lambda l: l.star_tier == "2")
+        line = self.branch_a.tier_policy_line_ids.filtered(lambda tier_line: tier_line.star_tier == "2")
         line.cadence_days = 7
         self.run_tiering()
         self.assertEqual(customer.next_contact_date, fields.Date.add(self.today, days=7))
