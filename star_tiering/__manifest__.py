@@ -6,7 +6,6 @@
     "category": "Sales/CRM",
     "website": "https://example.com/retail-bank/star_tiering",
     "author": "Retail Bank Customer Management",
-    "maintainers": [],
     "license": "LGPL-3",
     "development_status": "Beta",
     "depends": ["mail", "contacts", "resource"],
@@ -40,5 +39,4 @@
         ],
     },
     "application": True,
-    "installable": True,
 }

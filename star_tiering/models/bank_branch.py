@@ -49,7 +49,6 @@ class BankBranch(models.Model):
     )
     accounting_supervisor_id = fields.Many2one(
         "res.users",
-        string="Accounting Supervisor",
         tracking=True,
         domain="[('share', '=', False)]",
     )

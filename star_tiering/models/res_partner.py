@@ -26,7 +26,7 @@ class ResPartner(models.Model):
     )
     # no index=True: the unique constraint below already indexes it
     customer_number = fields.Char(
-        string="Customer Number", copy=False,
+        copy=False,
         help="Customer number in the core banking system (key of the AUM feed).",
     )
     aum_currency_id = fields.Many2one("res.currency", compute="_compute_aum_currency_id")
@@ -39,7 +39,7 @@ class ResPartner(models.Model):
     )
     aum_date = fields.Date(string="AUM As Of", groups="star_tiering.group_bank_user", readonly=True)
     has_business = fields.Boolean(
-        string="Has Business", groups="star_tiering.group_bank_user",
+        groups="star_tiering.group_bank_user",
         help="The core banking feed reports an account or a product held with the bank.",
     )
     tier_aum = fields.Monetary(
@@ -57,12 +57,12 @@ class ResPartner(models.Model):
     # cheaper. Staff queries go through branch_id's index (the record rules),
     # a tier has a fifth of the customers and "due" most of them.
     star_tier = fields.Selection(
-        TIER_CHOICES, string="Star Tier", default="0", required=True,
+        TIER_CHOICES, default="0", required=True,
         readonly=True, copy=False, tracking=True,
     )
     star_tier_date = fields.Date(string="Tier Since", readonly=True, copy=False)
     tier_owner_id = fields.Many2one(
-        "res.users", string="Tier Owner", tracking=True, copy=False,
+        "res.users", tracking=True, copy=False,
         domain="[('share', '=', False)]",
     )
     tier_secondary_owner_id = fields.Many2one(
@@ -75,7 +75,7 @@ class ResPartner(models.Model):
         help="Last contact plus the tier's contact cadence; a customer never contacted "
         "is due from the day they were tiered.",
     )
-    tier_aim = fields.Text(string="Tier Aim", compute="_compute_tier_guidance")
+    tier_aim = fields.Text(compute="_compute_tier_guidance")
     tier_means = fields.Text(string="Marketing Means", compute="_compute_tier_guidance")
     star_tier_history_ids = fields.One2many("star.tier.history", "partner_id", string="Tier History")
     has_aum_alert = fields.Boolean(

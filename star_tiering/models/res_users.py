@@ -63,7 +63,6 @@ class ResUsers(models.Model):
     )
     bank_role = fields.Selection(
         BANK_ROLES,
-        string="Bank Role",
         index=True,
         help="The role routes customers to this user by star tier, grants the matching "
         "security group and sets where the user lands after login.",

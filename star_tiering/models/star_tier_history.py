@@ -35,7 +35,7 @@ class StarTierHistory(models.Model):
     )
     old_owner_id = fields.Many2one("res.users", string="Previous Owner", readonly=True, ondelete="set null")
     new_owner_id = fields.Many2one(
-        "res.users", string="New Owner", readonly=True, ondelete="set null",
+        "res.users", readonly=True, ondelete="set null",
         help="Set when a branch manager reassigned the customer to another owner.",
     )
     reason = fields.Selection(

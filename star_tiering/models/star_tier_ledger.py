@@ -19,10 +19,10 @@ class StarTierLedger(models.Model):
     _order = "branch_id, star_tier desc, customer_number, id"
 
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    customer_number = fields.Char(string="Customer Number", readonly=True)
-    branch_id = fields.Many2one("bank.branch", string="Branch", readonly=True)
-    star_tier = fields.Selection(TIER_CHOICES, string="Star Tier", readonly=True)
-    tier_owner_id = fields.Many2one("res.users", string="Tier Owner", readonly=True)
+    customer_number = fields.Char(readonly=True)
+    branch_id = fields.Many2one("bank.branch", readonly=True)
+    star_tier = fields.Selection(TIER_CHOICES, readonly=True)
+    tier_owner_id = fields.Many2one("res.users", readonly=True)
     tier_secondary_owner_id = fields.Many2one("res.users", string="Secondary Owner", readonly=True)
     # the two measures of the ledger; every other column is a dimension
     customer_count = fields.Integer(string="Customers", readonly=True, aggregator="sum")
