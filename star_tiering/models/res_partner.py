@@ -253,12 +253,12 @@ class ResPartner(models.Model):
             },
         }
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_bank_customer(self):
         if not self.env.su and self.filtered("branch_id"):
             user = self.env.user
             if not user.has_group("star_tiering.group_bank_head_office"):
-                raise AccessError(_("Bank customers are removed by head office only."))
-        return super().unlink()
+                raise AccessError(self.env._("Bank customers are removed by head office only."))
 
     def _star_tiering_check_staff(self):
         """The customer actions are bank staff's, on customers they see;
