@@ -2,7 +2,7 @@ import datetime
 
 import pytz
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .res_company import BANK_TZ
@@ -142,7 +142,7 @@ class BankBranch(models.Model):
     @api.constrains("parent_id")
     def _check_parent_id(self):
         if self._has_cycle():
-            raise ValidationError(_("A branch cannot be its own parent."))
+            raise ValidationError(self.env._("A branch cannot be its own parent."))
 
     @api.depends("tier_policy_line_ids", "parent_id")
     def _compute_policy_branch_id(self):
@@ -252,7 +252,7 @@ class BankBranch(models.Model):
 
     def _search_is_my_branch(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(_("Operation not supported"))
+            raise UserError(self.env._("Operation not supported"))
         domain = self._my_branch_domain()
         positive = (operator == "=") == value
         if positive:
@@ -290,7 +290,7 @@ class BankBranch(models.Model):
                 continue
             source = branch._get_policy_branch()
             if not source:
-                raise UserError(_("There is no head-office tier policy to copy."))
+                raise UserError(self.env._("There is no head-office tier policy to copy."))
             source.tier_policy_line_ids.copy({"branch_id": branch.id})
         return True
 
@@ -299,7 +299,7 @@ class BankBranch(models.Model):
         self.check_access("write")
         head_office = self.env.ref("star_tiering.branch_head_office", raise_if_not_found=False)
         if head_office and head_office in self:
-            raise UserError(_("Head office's policy is the default of the bank; edit it instead."))
+            raise UserError(self.env._("Head office's policy is the default of the bank; edit it instead."))
         self.tier_policy_line_ids.unlink()
         return True
 
@@ -309,7 +309,7 @@ class BankBranch(models.Model):
         branches.check_access("write")
         self.env["res.partner"].sudo()._star_tiering_run_manual(branches)
         return self.env["res.partner"]._star_tiering_notification(
-            _("Customers of %(count)s branch(es) were re-tiered.", count=len(branches))
+            self.env._("Customers of %(count)s branch(es) were re-tiered.", count=len(branches))
         )
 
     def action_view_customers(self):
@@ -332,8 +332,8 @@ class BankBranch(models.Model):
             complete = sorted(tiers) == [t for t, _label in TIERS]
             if not complete and not self.env.context.get("install_mode"):
                 raise ValidationError(
-                    _("The tier policy of %(branch)s must define each tier from 1★ to 5★ exactly once.",
-                      branch=branch.display_name)
+                    self.env._("The tier policy of %(branch)s must define each tier from 1★ to 5★ exactly once.",
+                               branch=branch.display_name)
                 )
             by_tier = {line.star_tier: line.min_aum for line in lines}
             previous = 0.0
@@ -343,7 +343,7 @@ class BankBranch(models.Model):
                 if by_tier[tier] <= previous:
                     amount, lower = f"{by_tier[tier]:,.2f}", f"{previous:,.2f}"
                     raise ValidationError(
-                        _(
+                        self.env._(
                             "Tier thresholds of %(branch)s must be strictly increasing from 2★ to 5★: "
                             "the %(tier)s★ minimum (%(amount)s) is not above the previous tier's (%(previous)s).",
                             branch=branch.display_name,

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
@@ -117,7 +117,7 @@ class ResPartner(models.Model):
 
     def _search_has_aum_alert(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(_("Operation not supported"))
+            raise UserError(self.env._("Operation not supported"))
         activity_type = self.env.ref("star_tiering.mail_activity_type_aum_change", raise_if_not_found=False)
         domain = [("activity_ids.activity_type_id", "=", activity_type.id if activity_type else 0)]
         return domain if (operator == "=") == value else ["!", *domain]
@@ -147,23 +147,23 @@ class ResPartner(models.Model):
         if user.has_group("star_tiering.group_bank_auditor") and not user.has_group(
             "star_tiering.group_bank_branch_manager"
         ):
-            raise AccessError(_("Audit and HR read the bank's customers; they do not change them."))
+            raise AccessError(self.env._("Audit and HR read the bank's customers; they do not change them."))
 
         def labels(names):
             return ", ".join(self._fields[f].get_description(self.env)["string"] for f in sorted(names))
 
         engine = set(vals) & ENGINE_FIELDS
         if engine:
-            raise AccessError(_("%(fields)s: set by the nightly tiering only.", fields=labels(engine)))
+            raise AccessError(self.env._("%(fields)s: set by the nightly tiering only.", fields=labels(engine)))
         feed = set(vals) & (FEED_FIELDS if create else FEED_FIELDS | {"branch_id"})
         if feed and not user.has_group("star_tiering.group_bank_head_office"):
-            raise AccessError(_(
+            raise AccessError(self.env._(
                 "%(fields)s: these come from the core-banking feed; only head office may correct them.",
                 fields=labels(feed),
             ))
         if set(vals) & set(OWNER_FIELDS):
             if create or not user.has_group("star_tiering.group_bank_branch_manager"):
-                raise AccessError(_(
+                raise AccessError(self.env._(
                     "Customers are routed to their owners by the nightly tiering; only a branch manager "
                     "may reassign them."
                 ))
@@ -185,21 +185,21 @@ class ResPartner(models.Model):
         for field_name, role_field in OWNER_FIELDS.items():
             if field_name not in vals or not vals[field_name]:
                 if field_name in vals and field_name == "tier_owner_id":
-                    raise UserError(_("A customer keeps an owner; reassign them to someone else instead."))
+                    raise UserError(self.env._("A customer keeps an owner; reassign them to someone else instead."))
                 continue
             for partner in partners:
                 line = policies.get(partner.branch_id.id, {}).get(partner.star_tier)
                 role = line and line[role_field]
                 if not role or (partner.branch_id.id, role, vals[field_name]) not in holders:
                     user = self.env["res.users"].sudo().browse(vals[field_name])
-                    raise UserError(_(
+                    raise UserError(self.env._(
                         "%(user)s cannot own %(customer)s: a %(tier)s customer of %(branch)s is owned by a "
                         "member of staff of that branch in the tier's role (%(role)s).",
                         user=user.display_name, customer=partner.display_name,
                         tier=dict(self._fields["star_tier"]._description_selection(self.env)).get(partner.star_tier),
                         branch=partner.branch_id.display_name,
                         role=dict(self.env["res.users"]._fields["bank_role"]._description_selection(self.env)).get(
-                            role, _("none")),
+                            role, self.env._("none")),
                     ))
 
     @api.model_create_multi
@@ -233,12 +233,12 @@ class ResPartner(models.Model):
         """Re-tier the selected customers now (list action)."""
         customers = self.filtered("branch_id")
         if not customers:
-            raise UserError(_("Select customers that belong to a bank branch."))
+            raise UserError(self.env._("Select customers that belong to a bank branch."))
         if not self.env.su and not self.env.user.has_group("star_tiering.group_bank_branch_manager"):
-            raise AccessError(_("Only a branch manager may re-tier customers."))
+            raise AccessError(self.env._("Only a branch manager may re-tier customers."))
         customers._star_tiering_check_staff()
         self.env["res.partner"].sudo()._star_tiering_run_manual(customers.branch_id, partner_ids=customers.ids)
-        return self._star_tiering_notification(_("%(count)s customer(s) re-tiered.", count=len(customers)))
+        return self._star_tiering_notification(self.env._("%(count)s customer(s) re-tiered.", count=len(customers)))
 
     @api.model
     def _star_tiering_notification(self, message):
@@ -270,7 +270,7 @@ class ResPartner(models.Model):
             user.has_group("star_tiering.group_bank_auditor")
             and not user.has_group("star_tiering.group_bank_branch_manager")
         ):
-            raise AccessError(_("Only the bank's branch staff may do this on a customer."))
+            raise AccessError(self.env._("Only the bank's branch staff may do this on a customer."))
         self.check_access("write")
 
     def action_log_contact(self):
@@ -284,5 +284,5 @@ class ResPartner(models.Model):
             ("res_id", "in", self.ids),
             ("activity_type_id", "in", types.ids),
         ])
-        activities.action_feedback(feedback=_("Customer contacted."))
+        activities.action_feedback(feedback=self.env._("Customer contacted."))
         return True

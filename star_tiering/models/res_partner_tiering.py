@@ -132,7 +132,7 @@ class ResPartner(models.Model):
         except (psycopg2.errors.LockNotAvailable, psycopg2.errors.SerializationFailure):
             claimed = False
         if not claimed and wait:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "The customers of %(branch)s are being tiered right now (the nightly run or another "
                 "user). Try again in a few minutes.", branch=branch.display_name,
             ))

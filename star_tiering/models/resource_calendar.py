@@ -5,7 +5,7 @@ import datetime
 
 import pytz
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -55,11 +55,11 @@ class ResourceCalendar(models.Model):
         try:
             import holidays
         except ImportError as error:
-            raise UserError(_("The Python package 'holidays' is not installed.")) from error
+            raise UserError(self.env._("The Python package 'holidays' is not installed.")) from error
         calendar_days = holidays.China(years=year)
         makeup_days = sorted(d for d in getattr(calendar_days, "weekend_workdays", set()) if d.year == year)
         if not calendar_days:
-            raise UserError(_("The 'holidays' package knows no Chinese holiday for %s.", year))
+            raise UserError(self.env._("The 'holidays' package knows no Chinese holiday for %s.", year))
         Leave = self.env["resource.calendar.leaves"]
         for calendar in self:
             tz = pytz.timezone(calendar.tz or "UTC")
@@ -80,7 +80,7 @@ class ResourceCalendar(models.Model):
             Leave.create(vals_list)
             known = set(calendar.makeup_workday_ids.mapped("date"))
             self.env["resource.calendar.makeup.day"].create([
-                {"calendar_id": calendar.id, "date": day, "name": _("Make-up working day")}
+                {"calendar_id": calendar.id, "date": day, "name": self.env._("Make-up working day")}
                 for day in makeup_days if day not in known
             ])
         return True
@@ -114,7 +114,7 @@ class BankHolidayLoad(models.TransientModel):
     def _check_year(self):
         for wizard in self:
             if not 2000 <= wizard.year <= 2100:
-                raise UserError(_("Choose a year between 2000 and 2100."))
+                raise UserError(self.env._("Choose a year between 2000 and 2100."))
 
     def action_load(self):
         self.ensure_one()

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .res_users import BANK_ROLES
@@ -59,14 +59,14 @@ class StarTierPolicyLine(models.Model):
     def _check_policy_values(self):
         for line in self:
             if line.min_aum < 0:
-                raise ValidationError(_("A tier minimum cannot be negative (%(tier)s★).", tier=line.star_tier))
+                raise ValidationError(self.env._("A tier minimum cannot be negative (%(tier)s★).", tier=line.star_tier))
             if line.cadence_days <= 0:
                 raise ValidationError(
-                    _("The contact cadence of %(tier)s★ must be at least one day.", tier=line.star_tier)
+                    self.env._("The contact cadence of %(tier)s★ must be at least one day.", tier=line.star_tier)
                 )
             if line.star_tier in ("1", "2") and line.min_aum:
                 raise ValidationError(
-                    _("1★ and 2★ start at 0: only the 3★, 4★ and 5★ minimums can be set.")
+                    self.env._("1★ and 2★ start at 0: only the 3★, 4★ and 5★ minimums can be set.")
                 )
         self.branch_id._check_tier_policy()
 

@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pytz
 import xlsxwriter
 
-from odoo import _, _lt, fields, models
+from odoo import _lt, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import split_every
 
@@ -86,7 +86,7 @@ class StarTierLedgerExport(models.TransientModel):
         if self.branch_ids:
             return ", ".join(self.branch_ids.mapped("display_name"))
         if not self.env["bank.branch"]._my_branch_domain():
-            return _("All branches")
+            return self.env._("All branches")
         return ", ".join(self.env.user.branch_id.mapped("display_name"))
 
     def _tier_stars(self, tier, tier_labels):
@@ -123,7 +123,7 @@ class StarTierLedgerExport(models.TransientModel):
         rows = (HEADER_ROW + 1 + sum(count for *_keys, count in groups)
                 + len(groups) + len(branches) + len(tiers) + 2)
         if rows > XLSX_MAX_ROWS:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "The ledger would have %(rows)s rows, more than a spreadsheet holds "
                 "(%(max)s). Choose fewer branches.", rows=rows, max=XLSX_MAX_ROWS,
             ))
@@ -132,7 +132,7 @@ class StarTierLedgerExport(models.TransientModel):
         base = {"font_size": 10, "valign": "vcenter"}
         money = "#,##0.00"
         # the count of a subtotal row reads "Customers: 12"; quotes would end the literal
-        count = '"%s: "#,##0' % _("Customers").replace('"', "'")
+        count = '"%s: "#,##0' % self.env._("Customers").replace('"', "'")
         subtotal = dict(base, bold=True, bg_color="#F2F2F2", top=1)
         branch_total = dict(base, bold=True, bg_color="#DDEBF7", top=1, bottom=1)
         grand_total = dict(base, bold=True, bg_color="#BDD7EE", top=6, bottom=1)
@@ -179,27 +179,27 @@ class StarTierLedgerExport(models.TransientModel):
         company = self.env.company
         today = Branch._bank_today()
         prepared_on = pytz.utc.localize(fields.Datetime.now()).astimezone(Branch._bank_tz()).replace(tzinfo=None)
-        title = _("Customer Classification Ledger")
+        title = self.env._("Customer Classification Ledger")
         branch_label = self._ledger_branch_label()
-        confidential = _("Confidential — for internal use only")
+        confidential = self.env._("Confidential — for internal use only")
         preparer = self.env.user.name
-        # translated here, where _() finds the user's language (not in the closures below)
-        subtotal_label, branch_total_label = _("Subtotal"), _("Branch total")
-        tier_total_label, grand_total_label = _("Tier total"), _("Grand total")
+        # translated once, here (not in the closures below)
+        subtotal_label, branch_total_label = self.env._("Subtotal"), self.env._("Branch total")
+        tier_total_label, grand_total_label = self.env._("Tier total"), self.env._("Grand total")
 
-        sheet = book.add_worksheet(_sheet_name(_("Ledger")))
+        sheet = book.add_worksheet(_sheet_name(self.env._("Ledger")))
         # title block: what, whose, as of when, by whom, how confidential
         sheet.set_row(0, 26)
         sheet.merge_range(0, 0, 0, LAST_COL, title, formats["title"])
-        sheet.write(1, 0, _("Bank"), formats["label"])
+        sheet.write(1, 0, self.env._("Bank"), formats["label"])
         sheet.merge_range(1, 1, 1, 3, company.name, formats["value"])
-        sheet.write(1, 5, _("As of"), formats["label"])
+        sheet.write(1, 5, self.env._("As of"), formats["label"])
         sheet.write_datetime(1, 6, datetime.datetime.combine(today, datetime.time.min), formats["value_date"])
-        sheet.write(2, 0, _("Branch"), formats["label"])
+        sheet.write(2, 0, self.env._("Branch"), formats["label"])
         sheet.merge_range(2, 1, 2, 3, branch_label, formats["value"])
-        sheet.write(2, 5, _("Prepared by"), formats["label"])
+        sheet.write(2, 5, self.env._("Prepared by"), formats["label"])
         sheet.merge_range(2, 6, 2, 7, preparer, formats["value"])
-        sheet.write(2, 8, _("Prepared on"), formats["label"])
+        sheet.write(2, 8, self.env._("Prepared on"), formats["label"])
         sheet.merge_range(2, 9, 2, 10, prepared_on, formats["value_datetime"])
         sheet.merge_range(3, 0, 3, LAST_COL, confidential, formats["confidential"])
 
@@ -324,19 +324,21 @@ class StarTierLedgerExport(models.TransientModel):
             _hf_text(company[:60]), _hf_text(title), _hf_text(branch_label), _hf_text(confidential),
         )
         footer = "&L%s&C%s&R%s" % (
-            _hf_text(_("Prepared by %(user)s on %(date)s", user=preparer[:60],
-                       date=prepared_on.strftime("%Y-%m-%d %H:%M"))),
-            _hf_text(_("As of %(date)s", date=today.isoformat())),
-            _("Page %(page)s of %(pages)s", page="&P", pages="&N"),
+            _hf_text(self.env._("Prepared by %(user)s on %(date)s", user=preparer[:60],
+                                date=prepared_on.strftime("%Y-%m-%d %H:%M"))),
+            _hf_text(self.env._("As of %(date)s", date=today.isoformat())),
+            self.env._("Page %(page)s of %(pages)s", page="&P", pages="&N"),
         )
         sheet.set_header(header[:255])
         sheet.set_footer(footer[:255])
 
     def _write_coverage_sheet(self, book, formats, tier_labels, groups):
         """How many of each branch's customers are tiered (the circular's deadline)."""
-        summary = book.add_worksheet(_sheet_name(_("Coverage")))
+        summary = book.add_worksheet(_sheet_name(self.env._("Coverage")))
         tiers = [tier for tier, _label in TIER_CHOICES]
-        headers = [_("Branch"), _("Customers"), _("Tiered"), _("Coverage")] + [tier_labels[t] for t in tiers]
+        headers = [
+            self.env._("Branch"), self.env._("Customers"), self.env._("Tiered"), self.env._("Coverage"),
+        ] + [tier_labels[t] for t in tiers]
         summary.write_row(0, 0, headers, formats["header"])
         by_branch = {}
         for branch, tier, count in groups:
@@ -359,12 +361,12 @@ class StarTierLedgerExport(models.TransientModel):
         summary.set_landscape()
         summary.fit_to_pages(1, 0)
         summary.repeat_rows(0)
-        summary.set_header("&C%s&R%s" % (_hf_text(_("Tiering Coverage")),
-                                         _hf_text(_("Confidential — for internal use only"))))
+        summary.set_header("&C%s&R%s" % (_hf_text(self.env._("Tiering Coverage")),
+                                         _hf_text(self.env._("Confidential — for internal use only"))))
 
     def action_export(self):
         self.ensure_one()
-        filename = "%s-%s.xlsx" % (_("customer-ledger"), self.env["bank.branch"]._bank_today())
+        filename = "%s-%s.xlsx" % (self.env._("customer-ledger"), self.env["bank.branch"]._bank_today())
         self.write({
             "file": base64.b64encode(self._build_workbook()),
             "filename": filename.replace("/", "-"),
