@@ -500,13 +500,12 @@ def _copy_customers(env, count, seed, branch_ids, weights, today, progress):
     # The rows are consistent by construction (existing branches and user,
     # commercial_partner_id = id): when the role may, skip the 13 foreign-key
     # triggers per row, as pg_restore --disable-triggers does (a third faster).
-    replica = False
     try:
         with cr.savepoint(flush=False):
             cr.execute("SET LOCAL session_replication_role = replica", log_exceptions=False)
         replica = True
-    except Exception:  # noqa: BLE001 - not a superuser: keep the checks
-        pass
+    except Exception:  # not a superuser: keep the checks
+        replica = False
     progress(f"  foreign-key checks during COPY: {'skipped (replica mode)' if replica else 'on'}")
     rows = customer_rows(count, seed=seed, branch_weights=weights, today=today)
     done = 0
@@ -548,12 +547,11 @@ def default_addons_path():
     paths = [repo]
     try:
         import odoo
-
-        core = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(odoo.__file__))), "addons")
-        if os.path.isdir(core):
-            paths.append(core)
-    except ImportError:
-        pass
+    except ImportError:  # no Odoo to find: this repository only
+        return repo
+    core = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(odoo.__file__))), "addons")
+    if os.path.isdir(core):
+        paths.append(core)
     return ",".join(paths)
 
 
@@ -585,6 +583,7 @@ def format_logins(logins):
 
 
 def main(argv=None):
+    # pylint: disable=print-used  # a command-line tool: what it prints is its output
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     add_db_arguments(parser)
@@ -616,7 +615,7 @@ def main(argv=None):
             print(str(exc), file=sys.stderr)
             return 3
         t = time.perf_counter()
-        cr.commit()
+        cr.commit()  # pylint: disable=invalid-commit  # a command-line tool: it owns its transaction
         print(f"  {'commit':<28} {time.perf_counter() - t:8.2f} s")
         if not args.no_tiering:
             t = time.perf_counter()

@@ -46,7 +46,9 @@ NOTIFY_LIST_LIMIT = 30
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    # The engine has a file of its own on purpose, apart from res_partner.py
+    # (the customer's fields and who may write them).
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Scheduling
@@ -99,6 +101,7 @@ class ResPartner(models.Model):
     def _star_tiering_run_all(self, commit=False):
         """Run every pending chunk now (set-up scripts and benchmarks); commits
         between chunks when asked, as the cron framework does."""
+        # pylint: disable=invalid-commit  # commit=True only: chunk by chunk, as the cron framework commits
         while self._cron_star_tiering():
             if commit:
                 self.env.cr.commit()
@@ -959,12 +962,18 @@ class ResPartner(models.Model):
 
     # ------------------------------------------------------------------
     # Per-branch notifications (one message per branch and run)
+    #
+    # Their texts are translated with _(), not self.env._(): the scheduled
+    # actions' environment has no language in its context, and _() then
+    # falls back to the language of the user the action runs as (OdooBot),
+    # where self.env._() would always write English.
     # ------------------------------------------------------------------
     @api.model
     def _star_tiering_notice_body(self, header, lines, total):
         """Header, the first NOTIFY_LIST_LIMIT lines, and how many more."""
         body = Markup("<p>%s</p><ul>%s</ul>") % (header, Markup("").join(lines))
         if total > len(lines):
+            # pylint: disable-next=prefer-env-translation  # the nightly run's language: see above
             body += Markup("<p>%s</p>") % _("… and %(count)s more.", count=total - len(lines))
         return body
 
@@ -1000,6 +1009,7 @@ class ResPartner(models.Model):
                 for pid, old, new in rows[:NOTIFY_LIST_LIMIT]
             ]
             body = self._star_tiering_notice_body(
+                # pylint: disable-next=prefer-env-translation  # the nightly run's language: see above
                 _("%(count)s customer(s) were handed over to a new owner after a tier change:", count=len(rows)),
                 lines, len(rows),
             )
@@ -1023,6 +1033,7 @@ class ResPartner(models.Model):
         for (branch_id, president_id), names in by_branch.items():
             lines = [Markup("<li>%s</li>") % name for name in names[:NOTIFY_LIST_LIMIT]]
             body = self._star_tiering_notice_body(
+                # pylint: disable-next=prefer-env-translation  # the nightly run's language: see above
                 _(
                     "Nobody in the branch holds the role that maintains these %(count)s customer(s) "
                     "(their owner left, moved or changed role): they and their open to-dos are yours "
@@ -1056,6 +1067,7 @@ class ResPartner(models.Model):
             ]
             threshold = f"{AUM_CHANGE_ALERT:,}"
             body = self._star_tiering_notice_body(
+                # pylint: disable-next=prefer-env-translation  # the nightly run's language: see above
                 _(
                     "%(count)s customer(s) changed their assets by %(amount)s CNY or more since the "
                     "previous tiering run; their owners have a to-do to contact them:",

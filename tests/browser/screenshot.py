@@ -107,6 +107,7 @@ class Chrome:
 
 
 def main():
+    # pylint: disable=print-used  # a command-line tool: what it prints is its output
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://localhost:8069")
     parser.add_argument("--db", default="bank_demo")
