@@ -88,7 +88,7 @@ class ResPartner(models.Model):
         ("aum_daily_avg_positive", "CHECK(aum_daily_avg >= 0)", "Financial assets cannot be negative."),
     ]
 
-    def init(self):
+    def init(self):  # pylint: disable=missing-return  # Model.init() returns nothing
         super().init()
         # The core-banking feed rewrites every bank customer's figures each
         # night, and the go-live night every customer's tier: with half of
