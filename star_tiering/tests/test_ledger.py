@@ -9,6 +9,7 @@ import pytz
 from lxml import etree
 
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools.translate import code_translations
 
@@ -148,6 +149,15 @@ class TestLedger(StarTieringCase):
         # asking for another branch does not widen what the record rules allow
         _wizard, book = self.export(self.teller_b, branches=self.branch_a)
         self.assertEqual(self.ledger_rows(book)[-1][:2], ("Grand total", 0))
+
+    def test_xlsx_export_is_its_authors_only(self):
+        """Head office's all-branch ledger is not downloadable by a teller who
+        guesses its id (transient records are otherwise readable by id)."""
+        self.run_tiering(self.branch_a | self.branch_b)
+        wizard, _book = self.export(self.auditor)
+        with self.assertRaises(AccessError):
+            wizard.with_user(self.teller_b).read(["file"])
+        self.assertTrue(wizard.with_user(self.auditor).read(["file"])[0]["file"])
 
     def test_xlsx_translated(self):
         """Sheet names, title, columns, totals and the mark follow the user's language."""
