@@ -1,0 +1,565 @@
+"""The day's call-tracking sheet (《电话追踪表格》) of a sub-branch: its calls,
+its effective customers against the quota, and the two signatures (签字确认)
+of the accounting supervisor and then the branch president."""
+import datetime
+import logging
+
+import psycopg2.errors
+import pytz
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, format_date
+
+from .constants import LOCKED_STATES, SHEET_STATES
+
+_logger = logging.getLogger(__name__)
+
+
+class _SheetTransition:
+    """Marks the context of the sheet's own transitions (submit, sign,
+    reopen). Contexts sent by clients are JSON: only server code can put this
+    object in one, so no client can forge a signature by writing the state."""
+
+    __slots__ = ()
+
+
+_TRANSITION = _SheetTransition()
+TRANSITION_KEY = "call_sheet_transition"
+
+# What staff may write on a sheet that is not signed yet.
+STAFF_FIELDS = frozenset({"shortfall_reason", "designated_user_ids"})
+# The circular's numbers as the branch had them when the sheet opened; head
+# office may correct them on a sheet not signed yet.
+SNAPSHOT_FIELDS = frozenset({"quota", "effective_seconds"})
+# The state and the signatures: the transitions write them, nobody else.
+WORKFLOW_FIELDS = frozenset({
+    "state", "submitted_by_id", "submitted_date", "supervisor_id", "supervisor_signed_date",
+    "president_id", "president_signed_date", "reopened_by_id", "reopened_date", "reopen_reason",
+})
+
+
+class CallSheet(models.Model):
+    _name = "call.sheet"
+    _description = "Daily Call-Tracking Sheet"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, branch_id"
+
+    branch_id = fields.Many2one(
+        "bank.branch", string="Sub-branch", required=True, readonly=True, index=True,
+        ondelete="restrict", domain="[('branch_type', '=', 'sub_branch')]",
+    )
+    date = fields.Date(required=True, readonly=True, index=True)
+    company_id = fields.Many2one(related="branch_id.company_id", store=True)
+    designated_user_ids = fields.Many2many(
+        "res.users", "call_sheet_designated_user_rel", "sheet_id", "user_id",
+        string="Designated Callers", domain="[('share', '=', False)]",
+        help="The tellers assigned to make the day's calls.",
+    )
+    call_ids = fields.One2many("call.log", "sheet_id", string="Calls", readonly=True)
+    call_count = fields.Integer(
+        string="Number of Calls", compute="_compute_effective_customer_count", store=True,
+        help="Every call of the day, effective or not.",
+    )
+    effective_customer_count = fields.Integer(
+        string="Effective Customers", compute="_compute_effective_customer_count", store=True,
+        help="Distinct customers with at least one effective call this day.",
+    )
+    quota = fields.Integer(
+        readonly=True,
+        help="Effective customers required this day: the branch's daily quota on a working "
+        "day from its start date, 0 otherwise.",
+    )
+    effective_seconds = fields.Integer(
+        string="Effective Call From (seconds)", readonly=True,
+        help="The branch's effective-call threshold when the sheet opened.",
+    )
+    shortfall = fields.Integer(
+        compute="_compute_shortfall", store=True,
+        help="Effective customers missing to reach the quota.",
+    )
+    shortfall_reason = fields.Text(
+        string="Reason for the Shortfall", tracking=True,
+        help="Required to submit a sheet that falls short of its quota.",
+    )
+    state = fields.Selection(
+        SHEET_STATES, default="draft", required=True, readonly=True, copy=False,
+        index=True, tracking=True,
+    )
+    is_locked = fields.Boolean(string="Signed", compute="_compute_is_locked")
+    is_today = fields.Boolean(string="Today", compute="_compute_is_today", search="_search_is_today")
+    submitted_by_id = fields.Many2one(
+        "res.users", string="Submitted by", readonly=True, copy=False, ondelete="restrict",
+    )
+    submitted_date = fields.Datetime(string="Submitted on", readonly=True, copy=False)
+    supervisor_id = fields.Many2one(
+        "res.users", string="Accounting Supervisor", readonly=True, copy=False, tracking=True, ondelete="restrict",
+        help="Who signed as accounting supervisor (or deputy).",
+    )
+    supervisor_signed_date = fields.Datetime(string="Supervisor Signed on", readonly=True, copy=False)
+    president_id = fields.Many2one(
+        "res.users", string="Branch President", readonly=True, copy=False, tracking=True, ondelete="restrict",
+        help="Who signed as branch president (or deputy).",
+    )
+    president_signed_date = fields.Datetime(string="President Signed on", readonly=True, copy=False)
+    reopened_by_id = fields.Many2one(
+        "res.users", string="Last Reopened by", readonly=True, copy=False, ondelete="restrict",
+    )
+    reopened_date = fields.Datetime(string="Last Reopened on", readonly=True, copy=False)
+    reopen_reason = fields.Text(string="Reason for Reopening", readonly=True, copy=False)
+    can_sign_supervisor = fields.Boolean(compute="_compute_can_sign")
+    can_sign_president = fields.Boolean(compute="_compute_can_sign")
+
+    _sql_constraints = [
+        ("branch_date_uniq", "unique(branch_id, date)", "A sub-branch has one call sheet per day."),
+        ("quota_positive", "CHECK(quota >= 0)", "The quota of a call sheet cannot be negative."),
+    ]
+
+    @api.depends("branch_id", "date")
+    def _compute_display_name(self):
+        for sheet in self:
+            sheet.display_name = (
+                f"{sheet.branch_id.name} · {format_date(self.env, sheet.date)}" if sheet.date else sheet.branch_id.name
+            )
+
+    @api.depends("call_ids.is_effective", "call_ids.partner_id")
+    def _compute_effective_customer_count(self):
+        # one query for the batch; sudo: the counts are the branch's, whatever
+        # part of its calls the user who triggers the recompute can read
+        saved = self.filtered(lambda sheet: isinstance(sheet.id, int))
+        counts = {}
+        if saved:
+            for sheet, effective, customers, calls in self.env["call.log"].sudo()._read_group(
+                [("sheet_id", "in", saved.ids)], ["sheet_id", "is_effective"],
+                ["partner_id:count_distinct", "__count"],
+            ):
+                total, distinct = counts.get(sheet.id, (0, 0))
+                counts[sheet.id] = (total + calls, distinct + (customers if effective else 0))
+        for sheet in self:
+            if sheet in saved:
+                sheet.call_count, sheet.effective_customer_count = counts.get(sheet.id, (0, 0))
+            else:  # a sheet being edited in a form: its calls are in memory
+                sheet.call_count = len(sheet.call_ids)
+                sheet.effective_customer_count = len(sheet.call_ids.filtered("is_effective").partner_id)
+
+    @api.depends("quota", "effective_customer_count")
+    def _compute_shortfall(self):
+        for sheet in self:
+            sheet.shortfall = max(0, sheet.quota - sheet.effective_customer_count)
+
+    @api.depends("state")
+    def _compute_is_locked(self):
+        for sheet in self:
+            sheet.is_locked = sheet.state in LOCKED_STATES
+
+    @api.depends("date")
+    def _compute_is_today(self):
+        today = self.env["bank.branch"]._bank_today()
+        for sheet in self:
+            sheet.is_today = sheet.date == today
+
+    def _search_is_today(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Operation not supported"))
+        today = self.env["bank.branch"]._bank_today()
+        return [("date", "=" if (operator == "=") == value else "!=", today)]
+
+    @api.depends("state", "branch_id", "supervisor_id")
+    @api.depends_context("uid")
+    def _compute_can_sign(self):
+        for sheet in self:
+            sheet.can_sign_supervisor = not sheet._sign_error("supervisor")
+            sheet.can_sign_president = not sheet._sign_error("president")
+
+    @api.constrains("branch_id")
+    def _check_branch_id(self):
+        for sheet in self:
+            if sheet.branch_id.branch_type != "sub_branch":
+                raise ValidationError(_(
+                    "%(branch)s is not a sub-branch: the day's call sheet is the sub-branch's, "
+                    "for its own customers and its outlets'.", branch=sheet.branch_id.display_name,
+                ))
+
+    @api.constrains("date")
+    def _check_date(self):
+        today = self.env["bank.branch"]._bank_today()
+        for sheet in self:
+            if sheet.date > today:
+                raise ValidationError(_(
+                    "A call sheet is opened on its day, not before: %(date)s is in the future.",
+                    date=format_date(self.env, sheet.date),
+                ))
+
+    @api.constrains("designated_user_ids", "branch_id")
+    def _check_designated_user_ids(self):
+        for sheet in self:
+            sheet.branch_id._call_check_staff(sheet.designated_user_ids)
+
+    # ------------------------------------------------------------------
+    # Opening sheets
+    # ------------------------------------------------------------------
+    @api.model
+    def _prepare_sheet_vals(self, branch, day, working=None):
+        """A new sheet of ``branch`` (a sub-branch) for ``day``: the branch's
+        numbers of now and its designated callers. ``working``: whether the
+        day is a working day, when the caller already knows."""
+        branch = branch.sudo()
+        # a designated caller who left the branch since is not carried over
+        callers = branch.call_designated_user_ids.filtered("active")
+        callers -= branch._call_strangers(callers)
+        return {
+            "branch_id": branch.id,
+            "date": day,
+            "quota": branch.call_daily_quota if branch._call_quota_applies(day, working) else 0,
+            "effective_seconds": branch.call_effective_seconds,
+            "designated_user_ids": [Command.set(callers.ids)],
+        }
+
+    @api.model
+    def _find_sheets(self, keys):
+        """{(sub-branch id, day): sheet} of the existing sheets among ``keys``."""
+        keys = set(keys)
+        if not keys:
+            return {}
+        sheets = self.sudo().search([
+            ("branch_id", "in", list({branch_id for branch_id, _day in keys})),
+            ("date", "in", list({day for _branch_id, day in keys})),
+        ])
+        return {
+            (sheet.branch_id.id, sheet.date): sheet
+            for sheet in sheets if (sheet.branch_id.id, sheet.date) in keys
+        }
+
+    @api.model
+    def _open_sheets(self, keys):
+        """Create the sheets of ``keys`` ((sub-branch id, day) pairs with no
+        sheet yet), in one create."""
+        Branch = self.env["bank.branch"].sudo()
+        vals_list = [self._prepare_sheet_vals(Branch.browse(branch_id), day) for branch_id, day in sorted(keys)]
+        try:
+            with self.env.cr.savepoint():
+                return self.sudo().create(vals_list)
+        except psycopg2.errors.UniqueViolation as error:
+            # another user's first call of the day opened the same sheet a moment ago
+            raise UserError(_(
+                "Another member of staff opened this day's call sheet at the same moment; please save again."
+            )) from error
+
+    @api.model
+    def _cron_open_sheets(self):
+        """Open the day's sheet of every sub-branch whose quota applies today
+        (a working day of its calendar, from its start date), at the start of
+        the bank's day; the sheets the day already has are kept."""
+        Branch = self.env["bank.branch"]
+        today = Branch._bank_today()
+        sub_branches = Branch.search([("branch_type", "=", "sub_branch")])
+        due = sub_branches._call_working_day_branches(today).filtered(
+            lambda branch: branch._call_quota_applies(today, working=True)
+        )
+        opened = self._find_sheets((branch.id, today) for branch in due)
+        vals_list = [
+            self._prepare_sheet_vals(branch, today, working=True)
+            for branch in due if (branch.id, today) not in opened
+        ]
+        sheets = self.create(vals_list)
+        _logger.info("Call tracking: %s call sheet(s) opened for %s", len(sheets), today)
+        self.env["ir.cron"]._notify_progress(done=len(sheets), remaining=0)
+        return sheets
+
+    @api.model
+    def _call_tracking_schedule_crons(self):
+        """The scheduled actions at the bank's hours, whatever the server's
+        time zone: the sheets open at 00:05 bank time."""
+        Branch = self.env["bank.branch"]
+        tz = Branch._bank_tz()
+        day = Branch._bank_today() + datetime.timedelta(days=1)
+        nextcall = tz.localize(datetime.datetime.combine(day, datetime.time(0, 5)))
+        cron = self.env.ref("call_tracking.ir_cron_open_call_sheets", raise_if_not_found=False)
+        if cron:
+            cron.sudo().nextcall = nextcall.astimezone(pytz.utc).replace(tzinfo=None)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        transition = self._is_transition()
+        for vals in vals_list:
+            set_workflow = {
+                name for name in WORKFLOW_FIELDS & set(vals)
+                if vals[name] and not (name == "state" and vals[name] == "draft")
+            }
+            if set_workflow and not transition:
+                raise UserError(_("A call sheet starts as a draft; it is submitted and signed through its buttons."))
+            if SNAPSHOT_FIELDS & set(vals) and not self._is_head_office():
+                raise AccessError(_("The quota and the effective-call threshold of a sheet come from its branch."))
+            missing = (SNAPSHOT_FIELDS | {"designated_user_ids"}) - set(vals)
+            if missing and vals.get("branch_id") and vals.get("date"):
+                prepared = self._prepare_sheet_vals(
+                    self.env["bank.branch"].browse(vals["branch_id"]), fields.Date.to_date(vals["date"])
+                )
+                vals.update({name: prepared[name] for name in missing})
+        return super().create(vals_list)
+
+    # ------------------------------------------------------------------
+    # Immutability: a signed sheet is final
+    # ------------------------------------------------------------------
+    def _is_transition(self):
+        return self.env.context.get(TRANSITION_KEY) is _TRANSITION
+
+    def _transition_write(self, vals):
+        """Write the state and the signatures, after the transition checked
+        the state, the user and the branch (sudo: the signatory's right comes
+        from the branch's settings, not from a record rule)."""
+        return self.sudo().with_context(**{TRANSITION_KEY: _TRANSITION}).write(vals)
+
+    def _is_head_office(self):
+        return self.env.su or self.env.user.has_group("star_tiering.group_bank_head_office")
+
+    def _check_unlocked(self):
+        """Refuse any change to a signed sheet or its calls, for everyone
+        (the administrator and the superuser included): the head-office
+        reopen is the only way back."""
+        locked = self.sudo().filtered(lambda sheet: sheet.state in LOCKED_STATES)
+        if locked:
+            sheet = locked[0]
+            raise UserError(_(
+                "The call sheet of %(branch)s for %(date)s is signed and final: neither it nor its calls "
+                "can change. Head office may reopen it.",
+                branch=sheet.branch_id.display_name, date=format_date(self.env, sheet.date),
+            ))
+
+    def _check_staff(self):
+        """The user works on these sheets: bank staff who may write them
+        (their branch's, or head office), not audit or HR, who only read."""
+        if self.env.su:
+            return
+        user = self.env.user
+        if user.has_group("star_tiering.group_bank_auditor") and not user.has_group(
+            "star_tiering.group_bank_branch_manager"
+        ):
+            raise AccessError(_("Audit and HR read the call sheets; they do not change them."))
+        self.check_access("write")
+
+    def write(self, vals):
+        if not self._is_transition():
+            # the chatter (followers, main attachment) works on any sheet
+            names = {name for name in vals if not name.startswith(("message_", "activity_"))}
+            if names:
+                forbidden = names - STAFF_FIELDS - SNAPSHOT_FIELDS
+                if forbidden:
+                    raise UserError(_(
+                        "%(fields)s of a call sheet cannot be changed by hand: the sheet is its sub-branch's "
+                        "for one day, its counts follow its calls, its state and signatures its buttons.",
+                        fields=", ".join(
+                            self._fields[name].get_description(self.env)["string"] for name in sorted(forbidden)
+                        ),
+                    ))
+                self._check_unlocked()
+                if names & SNAPSHOT_FIELDS and not self._is_head_office():
+                    raise AccessError(_(
+                        "The quota and the effective-call threshold of a sheet are corrected by head office only."
+                    ))
+                if "designated_user_ids" in names and not (
+                    self.env.su or self.env.user.has_group("star_tiering.group_bank_branch_manager")
+                ):
+                    raise AccessError(_("The branch's managers designate the day's callers."))
+                self._check_staff()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_signed_or_called(self):
+        self._check_unlocked()
+        if self.sudo().call_ids:
+            raise UserError(_("A call sheet with calls cannot be deleted; delete its calls first."))
+
+    # ------------------------------------------------------------------
+    # Transitions (modelled on hr.leave's approvals)
+    # ------------------------------------------------------------------
+    def _check_shortfall_reason(self):
+        for sheet in self:
+            if sheet.shortfall and not (sheet.shortfall_reason or "").strip():
+                raise UserError(_(
+                    "%(sheet)s has %(count)s effective customer(s) for a quota of %(quota)s: give the reason "
+                    "for the shortfall before submitting it.",
+                    sheet=sheet.display_name, count=sheet.effective_customer_count, quota=sheet.quota,
+                ))
+
+    def _check_designated_callers(self):
+        for sheet in self:
+            if sheet.quota and not sheet.designated_user_ids:
+                raise UserError(_(
+                    "%(sheet)s: designate at least one caller for the day before submitting the sheet.",
+                    sheet=sheet.display_name,
+                ))
+
+    def action_submit(self):
+        """The day's calls are handed in for signature (close of business)."""
+        for sheet in self:
+            if sheet.state != "draft":
+                raise UserError(_("%(sheet)s is already submitted.", sheet=sheet.display_name))
+        self._check_staff()
+        self._check_designated_callers()
+        self._check_shortfall_reason()
+        self._transition_write({
+            "state": "submitted", "submitted_by_id": self.env.uid, "submitted_date": fields.Datetime.now(),
+        })
+        return True
+
+    def action_draft(self):
+        """Take a submitted sheet back (to add a call or a reason), before any signature."""
+        for sheet in self:
+            if sheet.state != "submitted":
+                raise UserError(_(
+                    "Only a submitted sheet not signed yet goes back to draft; %(sheet)s is %(state)s.",
+                    sheet=sheet.display_name, state=sheet._state_label(),
+                ))
+        self._check_staff()
+        self._transition_write({"state": "draft", "submitted_by_id": False, "submitted_date": False})
+        return True
+
+    def _state_label(self):
+        self.ensure_one()
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+
+    def _signers(self, role):
+        """Who may sign as ``role`` ('supervisor' or 'president'): the
+        branch's accounting supervisor or president, or their deputy."""
+        self.ensure_one()
+        branch = self.branch_id.sudo()
+        if role == "supervisor":
+            return branch.accounting_supervisor_id | branch.call_deputy_supervisor_id
+        return branch.president_id | branch.call_deputy_president_id
+
+    def _sign_error(self, role):
+        """Why the current user may not sign this sheet as ``role`` now (a
+        translated message), or None: the one rule behind the sign buttons."""
+        self.ensure_one()
+        user = self.env.user
+        if role == "supervisor":
+            if self.state == "draft":
+                return _(
+                    "%(sheet)s must be submitted before the accounting supervisor signs it.", sheet=self.display_name,
+                )
+            if self.state != "submitted":
+                return _("%(sheet)s is already signed by the accounting supervisor.", sheet=self.display_name)
+            if user not in self._signers("supervisor"):
+                return _(
+                    "Only the accounting supervisor of %(branch)s (or their deputy) signs its call sheets.",
+                    branch=self.branch_id.display_name,
+                )
+            return None
+        if self.state in ("draft", "submitted"):
+            return _("The accounting supervisor signs %(sheet)s before the branch president.", sheet=self.display_name)
+        if self.state != "supervisor_signed":
+            return _("%(sheet)s is already signed by the branch president.", sheet=self.display_name)
+        if user not in self._signers("president"):
+            return _(
+                "Only the president of %(branch)s (or their deputy) signs its call sheets after the "
+                "accounting supervisor.",
+                branch=self.branch_id.display_name,
+            )
+        if user == self.supervisor_id:
+            return _(
+                "%(user)s signed %(sheet)s as accounting supervisor: the second signature is another person's.",
+                user=user.name, sheet=self.display_name,
+            )
+        return None
+
+    def _sign(self, role):
+        for sheet in self:
+            error = sheet._sign_error(role)
+            if error:
+                raise UserError(error)
+        self._check_shortfall_reason()
+        now = fields.Datetime.now()
+        if role == "supervisor":
+            vals = {"state": "supervisor_signed", "supervisor_id": self.env.uid, "supervisor_signed_date": now}
+        else:
+            vals = {"state": "president_signed", "president_id": self.env.uid, "president_signed_date": now}
+        self._transition_write(vals)
+        return True
+
+    def action_sign_supervisor(self):
+        """The accounting supervisor (会计主管) signs the submitted sheet: from
+        now on the sheet and its calls are final."""
+        return self._sign("supervisor")
+
+    def action_sign_president(self):
+        """The branch president (支行行长) countersigns after the supervisor."""
+        return self._sign("president")
+
+    def action_reopen(self, reason):
+        """Head office puts signed sheets back to draft, for a recorded
+        reason (who, when, why: in the fields and in the chatter); they are
+        then submitted and signed again."""
+        if not self.env.user.has_group("star_tiering.group_bank_head_office"):
+            raise AccessError(_("Only head office reopens a signed call sheet."))
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(_("Give the reason for reopening the call sheet."))
+        for sheet in self:
+            if sheet.state not in LOCKED_STATES:
+                raise UserError(_("%(sheet)s is not signed: there is nothing to reopen.", sheet=sheet.display_name))
+        self._transition_write({
+            "state": "draft",
+            "submitted_by_id": False, "submitted_date": False,
+            "supervisor_id": False, "supervisor_signed_date": False,
+            "president_id": False, "president_signed_date": False,
+            "reopened_by_id": self.env.uid, "reopened_date": fields.Datetime.now(), "reopen_reason": reason,
+        })
+        for sheet in self.sudo():
+            sheet.message_post(body=_("Reopened by %(user)s: %(reason)s", user=self.env.user.name, reason=reason))
+        return True
+
+    def action_open_reopen_wizard(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Reopen the Call Sheet"),
+            "res_model": "call.sheet.reopen",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_sheet_ids": [Command.set(self.ids)]},
+        }
+
+    # ------------------------------------------------------------------
+    # Repair
+    # ------------------------------------------------------------------
+    @api.model
+    def _recompute_counts(self, sheets):
+        """Rebuild the stored counts of ``sheets`` (e.g. a month of every
+        branch) from their calls in one statement; only the sheets whose
+        counts were wrong are written. Returns how many were. The counts are
+        derived data: they are repaired on signed sheets too."""
+        if not sheets:
+            return 0
+        self.env["call.log"].flush_model(["sheet_id", "partner_id", "is_effective"])
+        self.flush_model(["quota", "call_count", "effective_customer_count", "shortfall"])
+        self.env.cr.execute(SQL(
+            """
+            UPDATE call_sheet AS sheet
+               SET call_count = fresh.call_count,
+                   effective_customer_count = fresh.customers,
+                   shortfall = fresh.shortfall
+              FROM (
+                    SELECT target.id,
+                           COALESCE(calls.call_count, 0) AS call_count,
+                           COALESCE(calls.customers, 0) AS customers,
+                           GREATEST(0, target.quota - COALESCE(calls.customers, 0)) AS shortfall
+                      FROM call_sheet AS target
+                 LEFT JOIN (
+                            SELECT sheet_id,
+                                   COUNT(*) AS call_count,
+                                   COUNT(DISTINCT partner_id) FILTER (WHERE is_effective) AS customers
+                              FROM call_log
+                             WHERE sheet_id = ANY(%(ids)s)
+                          GROUP BY sheet_id
+                           ) AS calls ON calls.sheet_id = target.id
+                     WHERE target.id = ANY(%(ids)s)
+                   ) AS fresh
+             WHERE sheet.id = fresh.id
+               AND (sheet.call_count, sheet.effective_customer_count, sheet.shortfall)
+                   IS DISTINCT FROM (fresh.call_count, fresh.customers, fresh.shortfall)
+            """,
+            ids=list(sheets.ids),
+        ))
+        repaired = self.env.cr.rowcount
+        self.invalidate_model(["call_count", "effective_customer_count", "shortfall"])
+        return repaired

@@ -1,0 +1,3 @@
+from . import call_meeting_report
+from . import call_leaderboard_report
+from . import call_sheet_xlsx
