@@ -39,7 +39,7 @@ import pytz
 from lxml import etree
 from markupsafe import Markup
 
-from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.misc import format_date
@@ -268,7 +268,7 @@ class StarTierFeedLog(models.Model):
         ],
         required=True, readonly=True,
     )
-    imported_by = fields.Char(string="Imported By", compute="_compute_imported_by")
+    imported_by = fields.Char(compute="_compute_imported_by")
     state = fields.Selection([("done", "Done"), ("failed", "Failed")], required=True, readonly=True)
     row_count = fields.Integer(string="Rows", readonly=True)
     updated_count = fields.Integer(string="Updated", readonly=True)
@@ -299,12 +299,12 @@ class StarTierFeedLog(models.Model):
     @api.depends("source", "create_uid")
     def _compute_imported_by(self):
         for log in self:
-            log.imported_by = _("Scheduled action") if log.source == "folder" else log.create_uid.name
+            log.imported_by = self.env._("Scheduled action") if log.source == "folder" else log.create_uid.name
 
     def action_download_error_file(self):
         self.ensure_one()
         if not self.error_file_id:
-            raise UserError(_("This feed had no rejected row."))
+            raise UserError(self.env._("This feed had no rejected row."))
         return {
             "type": "ir.actions.act_url",
             "url": f"/web/content/{self.error_file_id.id}?download=true",
@@ -327,7 +327,7 @@ class StarTierFeedLog(models.Model):
         try:
             content = base64.b64decode(content_b64 or b"", validate=True)
         except (binascii.Error, ValueError) as error:
-            raise UserError(_("The file content is not valid base64.")) from error
+            raise UserError(self.env._("The file content is not valid base64.")) from error
         log, imported = self._feed_import(content, filename or "feed.csv", source="push")
         return {
             "id": log.id,
@@ -375,7 +375,8 @@ class StarTierFeedLog(models.Model):
                 else:
                     _logger.info("Core-banking feed: %s skipped, already imported (log %s).", name, log.id)
                 if auto_commit:
-                    self.env.cr.commit()
+                    # each file in its own transaction, on purpose (never when testing)
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
                 # moved once its outcome is committed; if it cannot be moved,
                 # its checksum still keeps it from being imported twice
                 self._feed_move(path, "done" if log.state == "done" else "failed")
@@ -484,10 +485,10 @@ class StarTierFeedLog(models.Model):
 
     @api.model
     def _feed_missing_message(self, day, held):
-        return _(
+        return self.env._(
             "No core-banking feed arrived for %(date)s: tonight's tiering uses the figures of %(held)s.",
             date=format_date(self.env, day),
-            held=format_date(self.env, held) if held else _("no date (no customer has figures yet)"),
+            held=format_date(self.env, held) if held else self.env._("no date (no customer has figures yet)"),
         )
 
     # ------------------------------------------------------------------
@@ -497,7 +498,7 @@ class StarTierFeedLog(models.Model):
     def _feed_check_access(self):
         """The feed is head office's (and the scheduled action's)."""
         if not (self.env.su or self.env.user.has_group("star_tiering.group_bank_head_office")):
-            raise AccessError(_("Only head office imports the core-banking feed."))
+            raise AccessError(self.env._("Only head office imports the core-banking feed."))
 
     @api.model
     def _feed_head_office_users(self):
@@ -524,15 +525,15 @@ class StarTierFeedLog(models.Model):
         log = self.sudo()
         if log.state == "failed":
             body = Markup("<p>%s</p><p>%s</p>") % (
-                _("The core-banking feed %(file)s was not imported:", file=log.filename), log.message or "",
+                self.env._("The core-banking feed %(file)s was not imported:", file=log.filename), log.message or "",
             )
         elif log.rejected_count:
             lines = [
-                Markup("<li>%s</li>") % _("Line %(line)s: %(reason)s", line=row["line"], reason=row["reason"])
+                Markup("<li>%s</li>") % self.env._("Line %(line)s: %(reason)s", line=row["line"], reason=row["reason"])
                 for row in preview_rows
             ]
             body = Markup("<p>%s</p><ul>%s</ul>") % (
-                _(
+                self.env._(
                     "The core-banking feed %(file)s was imported without its %(count)s rejected row(s) "
                     "(%(updated)s customer(s) updated); every rejected row and why is in the attached "
                     "error file:",
@@ -541,7 +542,7 @@ class StarTierFeedLog(models.Model):
                 Markup("").join(lines),
             )
             if log.rejected_count > len(lines):
-                body += Markup("<p>%s</p>") % _("… and %(count)s more.", count=log.rejected_count - len(lines))
+                body += Markup("<p>%s</p>") % self.env._("… and %(count)s more.", count=log.rejected_count - len(lines))
         else:
             return
         log.message_post(
@@ -619,9 +620,9 @@ class StarTierFeedLog(models.Model):
     @api.model
     def _feed_refusal_message(self, stats, rows):
         details = "\n".join(
-            _("Row %(row)s: %(message)s", row=row["line"], message=row["reason"]) for row in rows
+            self.env._("Row %(row)s: %(message)s", row=row["line"], message=row["reason"]) for row in rows
         )
-        return _(
+        return self.env._(
             "%(count)s row(s) are invalid; nothing was imported. Fix the file, or choose to import the "
             "valid rows only.\n%(rows)s",
             count=stats["rejected"], rows=details,
@@ -636,7 +637,7 @@ class StarTierFeedLog(models.Model):
         read by the fast reader unless ``fast_xlsx`` is False (openpyxl)."""
         name = (filename or "").lower()
         if content[:4] == b"\xd0\xcf\x11\xe0" or name.endswith(".xls"):
-            raise UserError(_("Excel 97-2003 files (.xls) are not read: save the file as XLSX or CSV."))
+            raise UserError(self.env._("Excel 97-2003 files (.xls) are not read: save the file as XLSX or CSV."))
         if content[:4] == b"PK\x03\x04" or name.endswith((".xlsx", ".xlsm")):
             if fast_xlsx:
                 rows, cell = _xlsx_rows(content), None
@@ -648,7 +649,7 @@ class StarTierFeedLog(models.Model):
             if any(str(value).strip() for value in header if value is not None):
                 break
         else:
-            raise UserError(_("The file is empty."))
+            raise UserError(self.env._("The file is empty."))
         columns = {}
         for index, title in enumerate(header):
             key = str(title if title is not None else "").strip().lower()
@@ -657,7 +658,7 @@ class StarTierFeedLog(models.Model):
                     columns[column] = index
         missing = [c for c in COLUMNS if c not in columns]
         if missing:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "The file lacks the column(s) %(columns)s. Expected headers: %(expected)s.",
                 columns=", ".join(missing), expected=", ".join(COLUMNS),
             ))
@@ -692,12 +693,13 @@ class StarTierFeedLog(models.Model):
         stream = io.TextIOWrapper(io.BytesIO(content), encoding=encoding, newline="")
         reader = csv.reader(stream, delimiter=delimiter)
         try:
-            for line, values in enumerate(reader, start=1):
-                yield line, values
+            yield from enumerate(reader, start=1)
         except UnicodeDecodeError as error:
-            raise UserError(_("The file is neither UTF-8 nor GB18030 text.")) from error
+            raise UserError(self.env._("The file is neither UTF-8 nor GB18030 text.")) from error
         except csv.Error as error:
-            raise UserError(_("Line %(line)s is not valid CSV: %(error)s", line=reader.line_num, error=error)) from error
+            raise UserError(
+                self.env._("Line %(line)s is not valid CSV: %(error)s", line=reader.line_num, error=error)
+            ) from error
 
     @api.model
     def _feed_xlsx_rows(self, content):
@@ -706,8 +708,8 @@ class StarTierFeedLog(models.Model):
 
         try:
             book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as error:  # noqa: BLE001 - openpyxl raises many types for a broken file
-            raise UserError(_("The file is not a readable XLSX workbook: %s", error)) from error
+        except Exception as error:  # openpyxl raises many types for a broken file
+            raise UserError(self.env._("The file is not a readable XLSX workbook: %s", error)) from error
         try:
             rows = book.worksheets[0].iter_rows(values_only=True)
             line = 0
@@ -716,8 +718,8 @@ class StarTierFeedLog(models.Model):
                     values = next(rows)
                 except StopIteration:
                     break
-                except Exception as error:  # noqa: BLE001 - a corrupt sheet, whatever openpyxl raises
-                    raise UserError(_("The file is not a readable XLSX workbook: %s", error)) from error
+                except Exception as error:  # a corrupt sheet, whatever openpyxl raises
+                    raise UserError(self.env._("The file is not a readable XLSX workbook: %s", error)) from error
                 line += 1
                 yield line, values
         finally:
@@ -951,19 +953,21 @@ class StarTierFeedLog(models.Model):
     def _feed_reason_labels(self):
         """The reasons a row is rejected, in the current language."""
         return {
-            "missing_number": _("The customer number is missing."),
-            "unknown_customer": _("No customer has this customer number."),
-            "duplicate": _("The customer number is on %(count)s lines (%(lines)s): which one is right is unknown."),
-            "missing_date": _("The as-of date is missing."),
-            "bad_date": _("The as-of date is not a date (expected YYYY-MM-DD)."),
-            "future_date": _(
+            "missing_number": self.env._("The customer number is missing."),
+            "unknown_customer": self.env._("No customer has this customer number."),
+            "duplicate": self.env._(
+                "The customer number is on %(count)s lines (%(lines)s): which one is right is unknown."
+            ),
+            "missing_date": self.env._("The as-of date is missing."),
+            "bad_date": self.env._("The as-of date is not a date (expected YYYY-MM-DD)."),
+            "future_date": self.env._(
                 "The as-of date is after the bank's today (%(today)s).",
                 today=self.env["bank.branch"]._bank_today().isoformat(),
             ),
-            "missing_aum": _("The AUM is missing."),
-            "bad_aum": _("The AUM is not an amount."),
-            "negative_aum": _("The AUM cannot be negative."),
-            "bad_flag": _("The has-business flag is not yes/no (1/0)."),
+            "missing_aum": self.env._("The AUM is missing."),
+            "bad_aum": self.env._("The AUM is not an amount."),
+            "negative_aum": self.env._("The AUM cannot be negative."),
+            "bad_flag": self.env._("The has-business flag is not yes/no (1/0)."),
         }
 
     @api.model
@@ -1002,7 +1006,8 @@ class StarTierFeedLog(models.Model):
         buffer.write(codecs.BOM_UTF8)
         header = io.StringIO()
         csv.writer(header, lineterminator="\n").writerow([
-            _("Line"), _("Customer Number"), _("As-of Date"), _("AUM"), _("Has Business"), _("Reason"),
+            self.env._("Line"), self.env._("Customer Number"), self.env._("As-of Date"), self.env._("AUM"),
+            self.env._("Has Business"), self.env._("Reason"),
         ])
         buffer.write(header.getvalue().encode())
         copy_sql = SQL("COPY (%s) TO STDOUT WITH (FORMAT csv)", self._feed_sql_rejected())

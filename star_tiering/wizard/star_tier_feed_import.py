@@ -12,7 +12,7 @@ transient record per row, so a large file fits in a web request.
 import base64
 import hashlib
 
-from odoo import Command, _, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from ..models.star_tier_feed_log import PREVIEW_ROWS
@@ -46,7 +46,7 @@ class StarTierFeedImport(models.TransientModel):
     error_line_ids = fields.One2many(
         "star.tier.feed.import.line", "wizard_id", string="First Rejected Rows", readonly=True,
     )
-    error_file = fields.Binary(string="Error File", readonly=True, attachment=True)
+    error_file = fields.Binary(readonly=True, attachment=True)
     error_filename = fields.Char(readonly=True)
     previous_log_id = fields.Many2one(
         "star.tier.feed.log", string="Already Imported", readonly=True,
@@ -59,7 +59,7 @@ class StarTierFeedImport(models.TransientModel):
         self.ensure_one()
         content = base64.b64decode(self.file or b"")
         if not content:
-            raise UserError(_("The file is empty."))
+            raise UserError(self.env._("The file is empty."))
         return content
 
     # ------------------------------------------------------------------
@@ -112,14 +112,14 @@ class StarTierFeedImport(models.TransientModel):
         if log.state == "failed":
             raise UserError(log.message)
         if imported:
-            result = _(
+            result = self.env._(
                 "%(updated)s customer(s) updated, %(unchanged)s unchanged, %(stale)s older than the data held "
                 "(skipped), %(errors)s invalid row(s) skipped.",
                 updated=log.updated_count, unchanged=log.unchanged_count, stale=log.stale_count,
                 errors=log.rejected_count,
             )
         else:
-            result = _(
+            result = self.env._(
                 "This file was imported already (%(file)s, %(date)s): nothing was imported again.",
                 file=log.filename, date=fields.Datetime.to_string(log.create_date),
             )
@@ -144,7 +144,7 @@ class StarTierFeedImport(models.TransientModel):
             "res_id": self.id,
             "view_mode": "form",
             "target": "new",
-            "name": _("Import the AUM Feed"),
+            "name": self.env._("Import the AUM Feed"),
         }
 
 
