@@ -90,7 +90,7 @@ TMPDIR="$WORK/tmp" "${pytest_cmd[@]}" 2>&1 | tee "$TEST_LOG"
 rc=${PIPESTATUS[0]}
 set -e
 
-summary="$(grep -E '^=+ .* in [0-9.]+s.* =+$' "$TEST_LOG" | tail -n1 || true)"
+summary="$(grep -aE '^=+ .* in [0-9.]+s.* =+$' "$TEST_LOG" | tail -n1 || true)"
 echo
 if [ "$rc" -eq 5 ]; then
     echo "FAIL: pytest collected no tests from: ${test_paths[*]}" >&2

@@ -149,10 +149,12 @@ class TestVisibilityFollowsStaff(StarTieringCase):
         return api.Environment(self.env.cr, user.id, {})["res.partner"]
 
     def test_moved_teller_loses_the_old_branch_at_once(self):
-        Partner = self.fresh(self.teller_a1)
-        self.assertEqual(Partner.browse(self.in_a.id).name, self.in_a.name)  # rules cached for branch A
+        # a search applies the record rules: their domain is now cached for branch A
+        customers = (self.in_a | self.in_b).ids
+        self.assertEqual(self.fresh(self.teller_a1).search([("id", "in", customers)]), self.in_a)
         self.teller_a1.branch_id = self.branch_b
         self.env.invalidate_all()
+        self.assertEqual(self.fresh(self.teller_a1).search([("id", "in", customers)]), self.in_b)
         with self.assertRaises(AccessError):
             self.fresh(self.teller_a1).browse(self.in_a.id).name  # noqa: B018  (the read is the test: it must raise)
         self.assertEqual(self.fresh(self.teller_a1).browse(self.in_b.id).name, self.in_b.name)
