@@ -7,7 +7,6 @@
     "category": "Sales/CRM",
     "website": "https://example.com/retail-bank/call_tracking",
     "author": "Retail Bank Customer Management",
-    "maintainers": [],
     "license": "LGPL-3",
     "development_status": "Beta",
     "depends": ["star_tiering"],
@@ -37,5 +36,4 @@
     },
     "post_init_hook": "post_init_hook",
     "application": True,
-    "installable": True,
 }

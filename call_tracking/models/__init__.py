@@ -4,5 +4,3 @@ from . import call_log
 from . import res_partner
 from . import resource_calendar
 from . import call_script
-from . import call_log_script
-from . import res_partner_script

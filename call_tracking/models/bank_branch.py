@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 from .constants import DAILY_QUOTA, EFFECTIVE_SECONDS, MAX_CALL_SECONDS
@@ -48,12 +48,12 @@ class BankBranch(models.Model):
     def _check_call_settings(self):
         for branch in self:
             if not 0 < branch.call_effective_seconds <= MAX_CALL_SECONDS:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "%(branch)s: the effective-call threshold must be between 1 and %(max)s seconds.",
                     branch=branch.display_name, max=MAX_CALL_SECONDS,
                 ))
             if branch.call_daily_quota < 0:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "%(branch)s: the daily quota cannot be negative.", branch=branch.display_name,
                 ))
 
@@ -72,7 +72,7 @@ class BankBranch(models.Model):
         """The designated callers of a sub-branch work in it or in its outlets."""
         strangers = self._call_strangers(users)
         if strangers:
-            raise ValidationError(_(
+            raise ValidationError(self.env._(
                 "%(users)s cannot call for %(branch)s: designated callers work in the branch or its outlets.",
                 users=", ".join(strangers.mapped("name")), branch=self.display_name,
             ))
@@ -81,7 +81,7 @@ class BankBranch(models.Model):
         if HEAD_OFFICE_CALL_FIELDS & set(vals) and not self.env.su and not self.env.user.has_group(
             "star_tiering.group_bank_head_office"
         ):
-            raise AccessError(_(
+            raise AccessError(self.env._(
                 "The effective-call threshold, the daily quota, its start date and the deputy "
                 "signatories are set by head office."
             ))

@@ -2,7 +2,7 @@
 the customer's needs and the products marketed."""
 from collections import defaultdict
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_datetime
 
@@ -45,9 +45,18 @@ class CallLog(models.Model):
         help="The call lasted at least the branch's effective-call threshold (60 seconds by default).",
     )
     needs = fields.Text(string="Customer's Needs")
-    products_marketed = fields.Text(string="Products Marketed")
+    products_marketed = fields.Text()
     outcome = fields.Selection(CALL_OUTCOMES)
     company_id = fields.Many2one(related="sheet_id.company_id", store=True)
+    script_id = fields.Many2one(
+        "call.script", string="Script Used", index="btree_not_null", ondelete="restrict",
+        help="The script (话术) followed in the call.",
+    )
+    suggested_script_ids = fields.Many2many(
+        "call.script", string="Suggested Scripts", compute="_compute_suggested_script_ids",
+        help="The scripts that fit the customer today: a product maturing, just upgraded to "
+        "4★ or 5★, no contact for a long time; appointment and care calls always.",
+    )
 
     @api.depends("partner_id", "call_start")
     def _compute_display_name(self):
@@ -60,6 +69,12 @@ class CallLog(models.Model):
         # 通话1分钟以上视为有效营销: the threshold is the branch's, as its sheet took it
         for call in self:
             call.is_effective = bool(call.sheet_id) and call.duration_seconds >= call.sheet_id.effective_seconds
+
+    @api.depends("partner_id")
+    def _compute_suggested_script_ids(self):
+        Script = self.env["call.script"]
+        for call in self:
+            call.suggested_script_ids = Script._suggest_for_partner(call.partner_id) if call.partner_id else Script
 
     # ------------------------------------------------------------------
     # Checks: one method per rule, for create and write alike
@@ -75,12 +90,12 @@ class CallLog(models.Model):
             user.has_group("star_tiering.group_bank_auditor")
             and not user.has_group("star_tiering.group_bank_branch_manager")
         ):
-            raise AccessError(_("Audit and HR read the calls; they do not log or change them."))
+            raise AccessError(self.env._("Audit and HR read the calls; they do not log or change them."))
 
     @api.model
     def _check_duration(self, duration):
         if duration is None or duration is False or not 0 <= duration <= MAX_CALL_SECONDS:
-            raise ValidationError(_(
+            raise ValidationError(self.env._(
                 "A call lasts between 0 and %(max)s seconds (4 hours): %(duration)s is not a call's duration.",
                 max=MAX_CALL_SECONDS, duration=duration,
             ))
@@ -91,25 +106,27 @@ class CallLog(models.Model):
         not in the future, to a bank customer in the caller's branch tree.
         Returns the sub-branch id whose sheet the call goes on."""
         if not start:
-            raise ValidationError(_("A call has a start time: enter when it began."))
+            raise ValidationError(self.env._("A call has a start time: enter when it began."))
         if start > fields.Datetime.now():
-            raise ValidationError(_(
+            raise ValidationError(self.env._(
                 "A call cannot be logged before it happens: %(start)s is in the future.",
                 start=format_datetime(self.env, start),
             ))
         if not partner.branch_id:
-            raise ValidationError(_("%(customer)s is not a customer of a bank branch.", customer=partner.display_name))
+            raise ValidationError(self.env._(
+                "%(customer)s is not a customer of a bank branch.", customer=partner.display_name,
+            ))
         caller_branch = caller.branch_id
         if not caller_branch or not partner.branch_id.parent_path.startswith(caller_branch.parent_path):
-            raise ValidationError(_(
+            raise ValidationError(self.env._(
                 "%(caller)s (%(caller_branch)s) cannot call %(customer)s, a customer of %(branch)s: staff call "
                 "the customers of their own branch and its outlets.",
-                caller=caller.name, caller_branch=caller_branch.display_name or _("no branch"),
+                caller=caller.name, caller_branch=caller_branch.display_name or self.env._("no branch"),
                 customer=partner.display_name, branch=partner.branch_id.display_name,
             ))
         sub_branch = partner.branch_id._call_sheet_branch().get(partner.branch_id.id)
         if not sub_branch:
-            raise ValidationError(_(
+            raise ValidationError(self.env._(
                 "%(branch)s belongs to no sub-branch: there is no call sheet for its customers.",
                 branch=partner.branch_id.display_name,
             ))
@@ -133,7 +150,7 @@ class CallLog(models.Model):
                 sheets[(sheet.branch_id.id, sheet.date)] = sheet
         return [
             {"branch_id": partner.branch_id.id, "sheet_id": sheets[key].id}
-            for (partner, _caller, _start), key in zip(calls, keys)
+            for (partner, _caller, _start), key in zip(calls, keys, strict=True)
         ]
 
     def _call_values(self, vals):
@@ -161,10 +178,10 @@ class CallLog(models.Model):
         ]
         for vals in vals_list:
             if not vals.get("partner_id"):
-                raise ValidationError(_("A call is made to a customer: choose the customer."))
+                raise ValidationError(self.env._("A call is made to a customer: choose the customer."))
             self._check_duration(vals.get("duration_seconds"))
         derived = self._derive([self._call_values(vals) for vals in vals_list])
-        for vals, extra in zip(vals_list, derived):
+        for vals, extra in zip(vals_list, derived, strict=True):
             vals.update(extra)
         calls = super().create(vals_list)
         calls._after_logged()
@@ -173,7 +190,7 @@ class CallLog(models.Model):
     def write(self, vals):
         self._check_logger()
         if DERIVED_FIELDS & set(vals):
-            raise UserError(_(
+            raise UserError(self.env._(
                 "The sheet, the branch and the effectiveness of a call follow from its customer, "
                 "time and duration; they are not set by hand."
             ))
@@ -192,7 +209,7 @@ class CallLog(models.Model):
             current.update({name: vals[name] for name in SHEET_KEY_FIELDS & set(vals)})
             calls.append(self._call_values(current))
         by_target = defaultdict(list)
-        for call, extra in zip(self, self._derive(calls)):
+        for call, extra in zip(self, self._derive(calls), strict=True):
             by_target[tuple(sorted(extra.items()))].append(call.id)
         for extra, ids in by_target.items():
             super(CallLog, self.browse(ids)).write({**vals, **dict(extra)})
@@ -234,9 +251,9 @@ class CallLog(models.Model):
         ])
         for activity in activities:
             call = effective.filtered(
-                lambda c: c.partner_id.id == activity.res_id and c.user_id == activity.user_id
+                lambda c, activity=activity: c.partner_id.id == activity.res_id and c.user_id == activity.user_id
             )[:1]
             if call:
-                activity.action_feedback(feedback=_(
+                activity.action_feedback(feedback=self.env._(
                     "Call of %(duration)s seconds logged.", duration=call.duration_seconds,
                 ))

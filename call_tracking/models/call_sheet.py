@@ -7,7 +7,7 @@ import logging
 import psycopg2.errors
 import pytz
 
-from odoo import Command, _, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date
 
@@ -160,7 +160,7 @@ class CallSheet(models.Model):
 
     def _search_is_today(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(_("Operation not supported"))
+            raise UserError(self.env._("Operation not supported"))
         today = self.env["bank.branch"]._bank_today()
         return [("date", "=" if (operator == "=") == value else "!=", today)]
 
@@ -175,7 +175,7 @@ class CallSheet(models.Model):
     def _check_branch_id(self):
         for sheet in self:
             if sheet.branch_id.branch_type != "sub_branch":
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "%(branch)s is not a sub-branch: the day's call sheet is the sub-branch's, "
                     "for its own customers and its outlets'.", branch=sheet.branch_id.display_name,
                 ))
@@ -185,7 +185,7 @@ class CallSheet(models.Model):
         today = self.env["bank.branch"]._bank_today()
         for sheet in self:
             if sheet.date > today:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "A call sheet is opened on its day, not before: %(date)s is in the future.",
                     date=format_date(self.env, sheet.date),
                 ))
@@ -241,7 +241,7 @@ class CallSheet(models.Model):
                 return self.sudo().create(vals_list)
         except psycopg2.errors.UniqueViolation as error:
             # another user's first call of the day opened the same sheet a moment ago
-            raise UserError(_(
+            raise UserError(self.env._(
                 "Another member of staff opened this day's call sheet at the same moment; please save again."
             )) from error
 
@@ -287,9 +287,13 @@ class CallSheet(models.Model):
                 if vals[name] and not (name == "state" and vals[name] == "draft")
             }
             if set_workflow and not transition:
-                raise UserError(_("A call sheet starts as a draft; it is submitted and signed through its buttons."))
+                raise UserError(self.env._(
+                    "A call sheet starts as a draft; it is submitted and signed through its buttons."
+                ))
             if SNAPSHOT_FIELDS & set(vals) and not self._is_head_office():
-                raise AccessError(_("The quota and the effective-call threshold of a sheet come from its branch."))
+                raise AccessError(self.env._(
+                    "The quota and the effective-call threshold of a sheet come from its branch."
+                ))
             missing = (SNAPSHOT_FIELDS | {"designated_user_ids"}) - set(vals)
             if missing and vals.get("branch_id") and vals.get("date"):
                 prepared = self._prepare_sheet_vals(
@@ -320,7 +324,7 @@ class CallSheet(models.Model):
         locked = self.sudo().filtered(lambda sheet: sheet.state in LOCKED_STATES)
         if locked:
             sheet = locked[0]
-            raise UserError(_(
+            raise UserError(self.env._(
                 "The call sheet of %(branch)s for %(date)s is signed and final: neither it nor its calls "
                 "can change. Head office may reopen it.",
                 branch=sheet.branch_id.display_name, date=format_date(self.env, sheet.date),
@@ -335,7 +339,7 @@ class CallSheet(models.Model):
         if user.has_group("star_tiering.group_bank_auditor") and not user.has_group(
             "star_tiering.group_bank_branch_manager"
         ):
-            raise AccessError(_("Audit and HR read the call sheets; they do not change them."))
+            raise AccessError(self.env._("Audit and HR read the call sheets; they do not change them."))
         self.check_access("write")
 
     def write(self, vals):
@@ -345,7 +349,7 @@ class CallSheet(models.Model):
             if names:
                 forbidden = names - STAFF_FIELDS - SNAPSHOT_FIELDS
                 if forbidden:
-                    raise UserError(_(
+                    raise UserError(self.env._(
                         "%(fields)s of a call sheet cannot be changed by hand: the sheet is its sub-branch's "
                         "for one day, its counts follow its calls, its state and signatures its buttons.",
                         fields=", ".join(
@@ -354,13 +358,13 @@ class CallSheet(models.Model):
                     ))
                 self._check_unlocked()
                 if names & SNAPSHOT_FIELDS and not self._is_head_office():
-                    raise AccessError(_(
+                    raise AccessError(self.env._(
                         "The quota and the effective-call threshold of a sheet are corrected by head office only."
                     ))
                 if "designated_user_ids" in names and not (
                     self.env.su or self.env.user.has_group("star_tiering.group_bank_branch_manager")
                 ):
-                    raise AccessError(_("The branch's managers designate the day's callers."))
+                    raise AccessError(self.env._("The branch's managers designate the day's callers."))
                 self._check_staff()
         return super().write(vals)
 
@@ -368,7 +372,7 @@ class CallSheet(models.Model):
     def _unlink_except_signed_or_called(self):
         self._check_unlocked()
         if self.sudo().call_ids:
-            raise UserError(_("A call sheet with calls cannot be deleted; delete its calls first."))
+            raise UserError(self.env._("A call sheet with calls cannot be deleted; delete its calls first."))
 
     # ------------------------------------------------------------------
     # Transitions (modelled on hr.leave's approvals)
@@ -376,7 +380,7 @@ class CallSheet(models.Model):
     def _check_shortfall_reason(self):
         for sheet in self:
             if sheet.shortfall and not (sheet.shortfall_reason or "").strip():
-                raise UserError(_(
+                raise UserError(self.env._(
                     "%(sheet)s has %(count)s effective customer(s) for a quota of %(quota)s: give the reason "
                     "for the shortfall before submitting it.",
                     sheet=sheet.display_name, count=sheet.effective_customer_count, quota=sheet.quota,
@@ -385,7 +389,7 @@ class CallSheet(models.Model):
     def _check_designated_callers(self):
         for sheet in self:
             if sheet.quota and not sheet.designated_user_ids:
-                raise UserError(_(
+                raise UserError(self.env._(
                     "%(sheet)s: designate at least one caller for the day before submitting the sheet.",
                     sheet=sheet.display_name,
                 ))
@@ -394,7 +398,7 @@ class CallSheet(models.Model):
         """The day's calls are handed in for signature (close of business)."""
         for sheet in self:
             if sheet.state != "draft":
-                raise UserError(_("%(sheet)s is already submitted.", sheet=sheet.display_name))
+                raise UserError(self.env._("%(sheet)s is already submitted.", sheet=sheet.display_name))
         self._check_staff()
         self._check_designated_callers()
         self._check_shortfall_reason()
@@ -407,7 +411,7 @@ class CallSheet(models.Model):
         """Take a submitted sheet back (to add a call or a reason), before any signature."""
         for sheet in self:
             if sheet.state != "submitted":
-                raise UserError(_(
+                raise UserError(self.env._(
                     "Only a submitted sheet not signed yet goes back to draft; %(sheet)s is %(state)s.",
                     sheet=sheet.display_name, state=sheet._state_label(),
                 ))
@@ -435,29 +439,31 @@ class CallSheet(models.Model):
         user = self.env.user
         if role == "supervisor":
             if self.state == "draft":
-                return _(
+                return self.env._(
                     "%(sheet)s must be submitted before the accounting supervisor signs it.", sheet=self.display_name,
                 )
             if self.state != "submitted":
-                return _("%(sheet)s is already signed by the accounting supervisor.", sheet=self.display_name)
+                return self.env._("%(sheet)s is already signed by the accounting supervisor.", sheet=self.display_name)
             if user not in self._signers("supervisor"):
-                return _(
+                return self.env._(
                     "Only the accounting supervisor of %(branch)s (or their deputy) signs its call sheets.",
                     branch=self.branch_id.display_name,
                 )
             return None
         if self.state in ("draft", "submitted"):
-            return _("The accounting supervisor signs %(sheet)s before the branch president.", sheet=self.display_name)
+            return self.env._(
+                "The accounting supervisor signs %(sheet)s before the branch president.", sheet=self.display_name,
+            )
         if self.state != "supervisor_signed":
-            return _("%(sheet)s is already signed by the branch president.", sheet=self.display_name)
+            return self.env._("%(sheet)s is already signed by the branch president.", sheet=self.display_name)
         if user not in self._signers("president"):
-            return _(
+            return self.env._(
                 "Only the president of %(branch)s (or their deputy) signs its call sheets after the "
                 "accounting supervisor.",
                 branch=self.branch_id.display_name,
             )
         if user == self.supervisor_id:
-            return _(
+            return self.env._(
                 "%(user)s signed %(sheet)s as accounting supervisor: the second signature is another person's.",
                 user=user.name, sheet=self.display_name,
             )
@@ -491,13 +497,15 @@ class CallSheet(models.Model):
         reason (who, when, why: in the fields and in the chatter); they are
         then submitted and signed again."""
         if not self.env.user.has_group("star_tiering.group_bank_head_office"):
-            raise AccessError(_("Only head office reopens a signed call sheet."))
+            raise AccessError(self.env._("Only head office reopens a signed call sheet."))
         reason = (reason or "").strip()
         if not reason:
-            raise UserError(_("Give the reason for reopening the call sheet."))
+            raise UserError(self.env._("Give the reason for reopening the call sheet."))
         for sheet in self:
             if sheet.state not in LOCKED_STATES:
-                raise UserError(_("%(sheet)s is not signed: there is nothing to reopen.", sheet=sheet.display_name))
+                raise UserError(self.env._(
+                    "%(sheet)s is not signed: there is nothing to reopen.", sheet=sheet.display_name,
+                ))
         self._transition_write({
             "state": "draft",
             "submitted_by_id": False, "submitted_date": False,
@@ -506,13 +514,15 @@ class CallSheet(models.Model):
             "reopened_by_id": self.env.uid, "reopened_date": fields.Datetime.now(), "reopen_reason": reason,
         })
         for sheet in self.sudo():
-            sheet.message_post(body=_("Reopened by %(user)s: %(reason)s", user=self.env.user.name, reason=reason))
+            sheet.message_post(body=self.env._(
+                "Reopened by %(user)s: %(reason)s", user=self.env.user.name, reason=reason,
+            ))
         return True
 
     def action_open_reopen_wizard(self):
         return {
             "type": "ir.actions.act_window",
-            "name": _("Reopen the Call Sheet"),
+            "name": self.env._("Reopen the Call Sheet"),
             "res_model": "call.sheet.reopen",
             "view_mode": "form",
             "target": "new",

@@ -5,7 +5,7 @@ import logging
 
 from markupsafe import Markup
 
-from odoo import _, api, models
+from odoo import api, models
 from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
@@ -17,6 +17,7 @@ class ResourceCalendar(models.Model):
     @api.model
     def _call_tracking_calendars(self):
         """The bank's calendars: every branch's and every company's."""
+        # pylint: disable=no-search-all  # every branch and company on purpose (a few dozen records)
         branches = self.env["bank.branch"].sudo().with_context(active_test=False).search([])
         companies = self.env["res.company"].sudo().search([])
         return (branches.resource_calendar_id | companies.resource_calendar_id).sudo()
@@ -45,14 +46,14 @@ class ResourceCalendar(models.Model):
                 with self.env.cr.savepoint():
                     calendars._load_china_holidays(year)
             except UserError as error:
-                problems.append(_(
+                problems.append(self.env._(
                     "%(year)s: not loaded (%(error)s). Enter the year's public holidays and make-up working "
                     "days by hand once the State Council publishes them.",
                     year=year, error=error.args[0],
                 ))
                 continue
             if not self._china_schedule_known(year):
-                problems.append(_(
+                problems.append(self.env._(
                     "%(year)s: only the statutory holidays were loaded; the 'holidays' package does not have the "
                     "State Council's schedule yet (substituted days off, make-up working days). Check the "
                     "calendars by hand once it is published, or load the year again after updating the package.",
@@ -84,7 +85,7 @@ class ResourceCalendar(models.Model):
         if admin and admin.active:
             admins |= admin
         body = Markup("<p>%s</p><ul>%s</ul>") % (
-            _("China's public holidays for the bank's working days:"),
+            self.env._("China's public holidays for the bank's working days:"),
             Markup().join(Markup("<li>%s</li>") % problem for problem in problems),
         )
         head_office.message_post(body=body, partner_ids=admins.partner_id.ids, subtype_xmlid="mail.mt_note")

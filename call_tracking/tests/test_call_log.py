@@ -143,7 +143,7 @@ class TestCallLog(CallTrackingCase):
         customer = self.customers_a[3].with_user(self.teller_a1)
         action = customer.action_log_call()
         self.assertEqual((action["res_model"], action["target"]), ("call.log", "new"))
-        form = Form(self.env["call.log"].with_user(self.teller_a1).with_context(action["context"]))
+        form = Form(self.env["call.log"].with_user(self.teller_a1).with_context(**action["context"]))
         self.assertEqual(form.partner_id, self.customers_a[3])
         self.assertEqual(form.user_id, self.teller_a1)
         form.duration_seconds = 95

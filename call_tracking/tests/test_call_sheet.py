@@ -8,7 +8,7 @@ from freezegun import freeze_time
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
-from .common import D, WORKDAY, WORKDAY_EVENING, CallTrackingCase, bj
+from .common import WORKDAY, WORKDAY_EVENING, CallTrackingCase, D, bj
 
 
 @tagged("post_install", "-at_install")

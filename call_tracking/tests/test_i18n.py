@@ -21,13 +21,15 @@ class TestChinese(CallTrackingCase):
     def test_errors_and_labels_in_chinese(self):
         sheet = self.log_call(self.customers_a[0], bj(WORKDAY, 9)).sheet_id
         with self.assertRaisesRegex(UserError, "未完成原因"):
-            sheet.with_user(self.teller_a1).action_submit()
+            sheet.with_user(self.teller_a1).with_context(lang="zh_CN").action_submit()
         sheet.with_user(self.teller_a1).shortfall_reason = "客户未接听"
         sheet.with_user(self.teller_a1).action_submit()
         with self.assertRaisesRegex(UserError, "须先由会计主管签字"):
-            sheet.with_user(self.president_a).action_sign_president()
+            sheet.with_user(self.president_a).with_context(lang="zh_CN").action_sign_president()
         with self.assertRaisesRegex(ValidationError, "通话时长应在 0 至 14400 秒"):
-            self.log_call(self.customers_a[1], bj(WORKDAY, 9), seconds=-3)
+            self.env["call.log"].with_user(self.teller_a1).with_context(lang="zh_CN").create({
+                "partner_id": self.customers_a[1].id, "call_start": bj(WORKDAY, 9), "duration_seconds": -3,
+            })
         zh_env = self.env(context=dict(self.env.context, lang="zh_CN"))
         states = dict(self.env["call.sheet"]._fields["state"]._description_selection(zh_env))
         self.assertEqual(states["supervisor_signed"], "会计主管已签字")

@@ -195,7 +195,7 @@ class TestSignOff(CallTrackingCase):
             sheet.with_user(self.head_office_user).action_reopen("  ")
         self.assertEqual(sheet.state, "president_signed")
         wizard = Form(self.env["call.sheet.reopen"].with_user(self.head_office_user).with_context(
-            sheet.with_user(self.head_office_user).action_open_reopen_wizard()["context"]))
+            **sheet.with_user(self.head_office_user).action_open_reopen_wizard()["context"]))
         wizard.reason = "Audit: customer 3 was keyed twice"
         wizard.save().action_reopen()
         self.assertEqual(
