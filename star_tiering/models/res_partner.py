@@ -144,9 +144,7 @@ class ResPartner(models.Model):
         elif not self.filtered("branch_id") and not vals.get("branch_id"):
             return
         user = self.env.user
-        if user.has_group("star_tiering.group_bank_auditor") and not user.has_group(
-            "star_tiering.group_bank_branch_manager"
-        ):
+        if self._star_tiering_reads_only():
             raise AccessError(self.env._("Audit and HR read the bank's customers; they do not change them."))
 
         def labels(names):
@@ -260,16 +258,20 @@ class ResPartner(models.Model):
             if not user.has_group("star_tiering.group_bank_head_office"):
                 raise AccessError(self.env._("Bank customers are removed by head office only."))
 
+    @api.model
+    def _star_tiering_reads_only(self):
+        """Audit and HR (the auditor group without a branch manager's) read
+        every branch's customers and change none."""
+        user = self.env.user
+        return user.has_group("star_tiering.group_bank_auditor") and not user.has_group(
+            "star_tiering.group_bank_branch_manager")
+
     def _star_tiering_check_staff(self):
         """The customer actions are bank staff's, on customers they see;
         audit and HR only read."""
-        user = self.env.user
         if self.env.su:
             return
-        if not user.has_group("star_tiering.group_bank_user") or (
-            user.has_group("star_tiering.group_bank_auditor")
-            and not user.has_group("star_tiering.group_bank_branch_manager")
-        ):
+        if not self.env.user.has_group("star_tiering.group_bank_user") or self._star_tiering_reads_only():
             raise AccessError(self.env._("Only the bank's branch staff may do this on a customer."))
         self.check_access("write")
 

@@ -97,18 +97,18 @@ class ResUsers(models.Model):
         an auditor who becomes a teller stops reading every branch). Other
         groups are left as they are. The user lands on their work after login."""
         groups = {xmlid: self.env.ref(xmlid, raise_if_not_found=False) for xmlid in BANK_GROUPS}
-        for user in self:
-            group = groups.get(ROLE_GROUPS.get(user.bank_role))
+        # one write per role, not per user (the generator creates hundreds)
+        for role in set(self.mapped("bank_role")):
+            users = self.filtered(lambda u, r=role: u.bank_role == r).sudo()
+            group = groups.get(ROLE_GROUPS.get(role))
             commands = [Command.unlink(g.id) for g in groups.values() if g and g != group]
             if group:
                 commands.append(Command.link(group.id))
-            user.sudo().write({"groups_id": commands})
-            if user.bank_role:
-                action = self.env.ref(
-                    ROLE_HOME_ACTIONS.get(user.bank_role, DEFAULT_HOME_ACTION), raise_if_not_found=False
-                )
-                if action:
-                    user.sudo().action_id = action.id
+            vals = {"groups_id": commands}
+            action = role and self.env.ref(ROLE_HOME_ACTIONS.get(role, DEFAULT_HOME_ACTION), raise_if_not_found=False)
+            if action:
+                vals["action_id"] = action.id
+            users.write(vals)
 
     def _star_tiering_owners(self):
         """The users of self who own bank customers."""
