@@ -92,6 +92,18 @@ class CallLog(models.Model):
         ):
             raise AccessError(self.env._("Audit and HR read the calls; they do not log or change them."))
 
+    def _check_own_calls(self, caller_ids):
+        """Staff log and change their own calls only: the leaderboard ranks
+        callers by them. A branch manager (supervisor, president) or head
+        office keys paper records in for anyone of the branch."""
+        if self.env.su or self.env.user.has_group("star_tiering.group_bank_branch_manager"):
+            return
+        if (set(filter(None, caller_ids)) | set(self.mapped("user_id").ids)) - {self.env.uid}:
+            raise AccessError(self.env._(
+                "Staff log and change their own calls only; a supervisor or the branch president keys in "
+                "the calls of others."
+            ))
+
     @api.model
     def _check_duration(self, duration):
         if duration is None or duration is False or not 0 <= duration <= MAX_CALL_SECONDS:
@@ -176,6 +188,7 @@ class CallLog(models.Model):
              if name not in DERIVED_FIELDS}
             for vals in vals_list
         ]
+        self._check_own_calls([vals.get("user_id") for vals in vals_list])
         for vals in vals_list:
             if not vals.get("partner_id"):
                 raise ValidationError(self.env._("A call is made to a customer: choose the customer."))
@@ -194,6 +207,7 @@ class CallLog(models.Model):
                 "The sheet, the branch and the effectiveness of a call follow from its customer, "
                 "time and duration; they are not set by hand."
             ))
+        self._check_own_calls([vals["user_id"]] if "user_id" in vals else [])
         self.sheet_id._check_unlocked()
         if "duration_seconds" in vals:
             self._check_duration(vals["duration_seconds"])
@@ -219,6 +233,7 @@ class CallLog(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_signed(self):
         self._check_logger()
+        self._check_own_calls([])
         self.sheet_id._check_unlocked()
 
     # ------------------------------------------------------------------

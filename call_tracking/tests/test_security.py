@@ -97,6 +97,27 @@ class TestCallSecurity(CallTrackingCase):
         with self.assertRaises(ValidationError):
             self.sheet_a.with_user(self.president_a).designated_user_ids = self.teller_b
 
+    def test_staff_log_and_change_their_own_calls_only(self):
+        """The leaderboard ranks callers: a teller neither books a call in a
+        colleague's name nor changes or deletes a colleague's call; the
+        branch's supervisor keys calls in for anyone of the branch."""
+        with freeze_time(WORKDAY_EVENING):
+            with self.assertRaises(AccessError):
+                self.log_call(self.customers_a[1], bj(WORKDAY, 11), user=self.teller_a1, caller=self.teller_a2)
+            mine = self.log_call(self.customers_a[1], bj(WORKDAY, 11), user=self.teller_a1)
+            theirs = self.log_call(self.customers_a[1], bj(WORKDAY, 12), user=self.teller_a2)
+            for vals in ({"duration_seconds": 120}, {"needs": "x"}):
+                with self.assertRaises(AccessError):
+                    theirs.with_user(self.teller_a1).write(vals)
+            with self.assertRaises(AccessError):
+                mine.with_user(self.teller_a1).write({"user_id": self.teller_a2.id})
+            with self.assertRaises(AccessError):
+                theirs.with_user(self.teller_a1).unlink()
+            mine.with_user(self.teller_a1).write({"needs": "wants a CD"})
+            self.assertEqual(mine.needs, "wants a CD")
+            keyed = self.log_call(self.customers_a[1], bj(WORKDAY, 13), user=self.supervisor_a, caller=self.teller_a2)
+            self.assertEqual(keyed.user_id, self.teller_a2)
+
     def test_a_teller_without_branch_logs_nothing(self):
         nomad = mail_new_test_user(self.env, login="nomad", groups="base.group_user", bank_role="teller")
         with self.assertRaises(ValidationError), freeze_time(WORKDAY_EVENING):
