@@ -2,7 +2,8 @@
 # Start a demo Odoo with our addons and a synthetic bank loaded.
 #
 # First run: creates database $DEMO_DB, installs the addons and loads the
-# generated bank (data/generate_bank.py). Later runs reuse that database,
+# generated bank (data/generate_bank.py) and last month's calls and sheets
+# (data/generate_calls.py). Later runs reuse that database,
 # install addons that are new since and upgrade (-u) those whose manifest
 # version changed; DEMO_UPDATE=1 upgrades them all, e.g. after changing
 # views or fields without a new version.
@@ -28,6 +29,19 @@ ADDONS="$(our_addons)"
 ADDONS_PATH="$(addons_path)"
 ODOO=("$ODOO_PY" -m odoo "${ODOO_DB_ARGS[@]}" "--addons-path=$ADDONS_PATH")
 
+# The demo's working history, for the addons that have one and a database
+# that does not have it yet: last month's calls and sheets (call_tracking).
+load_demo_activity() {
+    local calls
+    calls="$(db_psql -d "$DB" -tA <<<"
+        SELECT count(*) FROM pg_tables WHERE tablename = 'call_log';")"
+    if [ "$calls" = 1 ] && [ "$(db_psql -d "$DB" -tA <<<"SELECT count(*) FROM call_log;")" = 0 ]; then
+        log "Loading last month's calls and sheets (data/generate_calls.py)"
+        "$ODOO_PY" data/generate_calls.py --database "$DB" --seed "${DEMO_SEED:-42}" \
+            "${ODOO_DB_ARGS[@]}" "--addons-path=$ADDONS_PATH"
+    fi
+}
+
 if ! db_exists "$DB"; then
     log "Creating demo database $DB with addons: $ADDONS"
     # A half-built demo (failed install or data load) would be silently reused
@@ -46,6 +60,7 @@ if ! db_exists "$DB"; then
         --branches "${DEMO_BRANCHES:-5}" \
         --seed "${DEMO_SEED:-42}" \
         "${ODOO_DB_ARGS[@]}" "--addons-path=$ADDONS_PATH"
+    load_demo_activity
     trap - EXIT
 else
     log "Reusing existing database $DB"
@@ -58,6 +73,7 @@ Drop it (dropdb $DB) or pick another name with DEMO_DB=..."
     if [ -n "$missing" ]; then
         log "Installing addons missing from $DB: $missing"
         "${ODOO[@]}" -d "$DB" -i "$missing" --stop-after-init --log-level=warn
+        load_demo_activity
     fi
     # Addons whose code is newer than the database (another manifest
     # version) get upgraded, with their migration scripts.
