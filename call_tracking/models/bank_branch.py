@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
@@ -59,23 +61,35 @@ class BankBranch(models.Model):
 
     @api.constrains("call_designated_user_ids")
     def _check_call_designated_users(self):
-        for branch in self:
-            branch._call_check_staff(branch.call_designated_user_ids)
+        self._call_check_staff({branch.id: branch.call_designated_user_ids for branch in self})
 
     def _call_strangers(self, users):
-        """The users of ``users`` who do not work in this branch or its outlets."""
-        self.ensure_one()
-        tree = self.sudo().search([("id", "child_of", self.ids)])
-        return users.sudo().filtered(lambda user: user.branch_id not in tree)
+        """{branch id: the users of ``users`` who work neither in that branch
+        nor in one of its outlets (nor in an archived branch)}, for every
+        branch of self: from the branches' parent paths, in the records'
+        batch reads, with no search per branch."""
+        users = users.sudo()
+        result = {}
+        for branch in self.sudo():
+            tree = branch.parent_path if branch.active else None
+            result[branch.id] = users.filtered(
+                lambda user, tree=tree: not (
+                    tree and user.branch_id.active and (user.branch_id.parent_path or "").startswith(tree)
+                )
+            )
+        return result
 
-    def _call_check_staff(self, users):
-        """The designated callers of a sub-branch work in it or in its outlets."""
-        strangers = self._call_strangers(users)
-        if strangers:
-            raise ValidationError(self.env._(
-                "%(users)s cannot call for %(branch)s: designated callers work in the branch or its outlets.",
-                users=", ".join(strangers.mapped("name")), branch=self.display_name,
-            ))
+    def _call_check_staff(self, callers):
+        """The designated callers of a sub-branch work in it or in its
+        outlets. ``callers``: {branch id: users} for the branches of self."""
+        strangers = self._call_strangers(self.env["res.users"].union(*callers.values()))
+        for branch in self:
+            wrong = strangers[branch.id] & callers.get(branch.id, self.env["res.users"])
+            if wrong:
+                raise ValidationError(self.env._(
+                    "%(users)s cannot call for %(branch)s: designated callers work in the branch or its outlets.",
+                    users=", ".join(wrong.mapped("name")), branch=branch.display_name,
+                ))
 
     def write(self, vals):
         if HEAD_OFFICE_CALL_FIELDS & set(vals) and not self.env.su and not self.env.user.has_group(
@@ -106,18 +120,24 @@ class BankBranch(models.Model):
                 result[branch.id] = sub_branch
         return result
 
-    def _call_working_day_branches(self, day):
-        """The branches of self for which ``day`` is a working day (one
-        calendar query per calendar, not per branch)."""
-        by_calendar = {}
+    def _call_working_days(self, date_from, date_to):
+        """{branch id: the set of its working days between two dates (both
+        included)} for the branches of self: one look at each calendar over
+        the whole period, not one per branch or per day."""
+        company_calendar = self.env.company.resource_calendar_id
+        by_calendar = defaultdict(list)
         for branch in self.sudo():
-            calendar = branch.resource_calendar_id or self.env.company.resource_calendar_id
-            by_calendar.setdefault(calendar, []).append(branch.id)
-        working_ids = []
-        for branch_ids in by_calendar.values():
-            if self.browse(branch_ids[0])._is_working_day(day):
-                working_ids += branch_ids
-        return self.browse(working_ids)
+            by_calendar[branch.resource_calendar_id or company_calendar].append(branch.id)
+        result = {}
+        for calendar, branch_ids in by_calendar.items():
+            days = set(calendar._bank_working_days(date_from, date_to)) if calendar else set()
+            result.update(dict.fromkeys(branch_ids, days))
+        return result
+
+    def _call_working_day_branches(self, day):
+        """The branches of self for which ``day`` is a working day."""
+        working = self._call_working_days(day, day)
+        return self.filtered(lambda branch: day in working[branch.id])
 
     def _call_quota_applies(self, day, working=None):
         """Does the daily quota apply to this sub-branch on ``day``: a working

@@ -38,7 +38,7 @@ class CallLog(models.Model):
     )
     sheet_state = fields.Selection(related="sheet_id.state", string="Sheet Status")
     call_date = fields.Date(string="Day", related="sheet_id.date", store=True, index=True)
-    call_start = fields.Datetime(string="Start", required=True, default=fields.Datetime.now)
+    call_start = fields.Datetime(string="Start", required=True, index=True, default=fields.Datetime.now)
     duration_seconds = fields.Integer(string="Duration (seconds)", required=True, default=0)
     is_effective = fields.Boolean(
         string="Effective", compute="_compute_is_effective", store=True,
@@ -106,16 +106,30 @@ class CallLog(models.Model):
 
     @api.model
     def _check_duration(self, duration):
-        if duration is None or duration is False or not 0 <= duration <= MAX_CALL_SECONDS:
+        """A call's duration as sent by a client: a whole number of seconds
+        from 0 to 4 hours (14,400 s included; longer is a typing error, not a
+        call). Returns it as an int; anything else (empty, text, a fraction,
+        out of range) is a ValidationError, before anything is written."""
+        if duration is None or duration is False:
+            raise ValidationError(self.env._("Enter the duration of the call in seconds."))
+        if isinstance(duration, float) and duration.is_integer():
+            duration = int(duration)
+        if isinstance(duration, bool) or not isinstance(duration, int):
+            raise ValidationError(self.env._(
+                "The duration of a call is a whole number of seconds: “%(duration)s” is not.", duration=duration,
+            ))
+        if not 0 <= duration <= MAX_CALL_SECONDS:
             raise ValidationError(self.env._(
                 "A call lasts between 0 and %(max)s seconds (4 hours): %(duration)s is not a call's duration.",
                 max=MAX_CALL_SECONDS, duration=duration,
             ))
+        return duration
 
     @api.model
-    def _check_call(self, partner, caller, start):
+    def _check_call(self, partner, caller, start, sheet_branches):
         """A call of ``caller`` to ``partner`` started at ``start`` (UTC):
         not in the future, to a bank customer in the caller's branch tree.
+        ``sheet_branches``: _call_sheet_branch() of the customers' branches.
         Returns the sub-branch id whose sheet the call goes on."""
         if not start:
             raise ValidationError(self.env._("A call has a start time: enter when it began."))
@@ -136,7 +150,7 @@ class CallLog(models.Model):
                 caller=caller.name, caller_branch=caller_branch.display_name or self.env._("no branch"),
                 customer=partner.display_name, branch=partner.branch_id.display_name,
             ))
-        sub_branch = partner.branch_id._call_sheet_branch().get(partner.branch_id.id)
+        sub_branch = sheet_branches.get(partner.branch_id.id)
         if not sub_branch:
             raise ValidationError(self.env._(
                 "%(branch)s belongs to no sub-branch: there is no call sheet for its customers.",
@@ -146,34 +160,44 @@ class CallLog(models.Model):
 
     def _derive(self, calls):
         """For each (partner, caller, start) of ``calls``: the derived values
-        (customer's branch, sheet). Checks every call first and refuses a
-        signed day before opening any missing sheet: nothing is half-written."""
+        (customer's branch, sheet). Checks every call, then every day's sheet
+        (call.sheet._sheets_for_calls: not submitted or signed, a working day
+        when it must be opened) before opening any missing sheet: nothing is
+        half-written."""
         Branch = self.env["bank.branch"]
-        keys = []
-        for partner, caller, start in calls:
-            sub_branch = self._check_call(partner, caller, start)
-            keys.append((sub_branch, Branch._bank_date(start)))
-        Sheet = self.env["call.sheet"]
-        sheets = Sheet._find_sheets(keys)
-        Sheet.browse([sheet.id for sheet in sheets.values()])._check_unlocked()
-        missing = set(keys) - set(sheets)
-        if missing:
-            for sheet in Sheet._open_sheets(missing):
-                sheets[(sheet.branch_id.id, sheet.date)] = sheet
+        sheet_branches = Branch.sudo().union(*(partner.branch_id for partner, _caller, _start in calls))
+        sheet_branches = sheet_branches._call_sheet_branch()
+        keys = [
+            (self._check_call(partner, caller, start, sheet_branches), Branch._bank_date(start))
+            for partner, caller, start in calls
+        ]
+        sheets = self.env["call.sheet"]._sheets_for_calls(keys)
         return [
             {"branch_id": partner.branch_id.id, "sheet_id": sheets[key].id}
             for (partner, _caller, _start), key in zip(calls, keys, strict=True)
         ]
 
-    def _call_values(self, vals):
-        """(customer, caller, start) of a call about to be written (sudo: the
-        checks need the customer's branch, which the user may not read when
-        the call is refused)."""
-        return (
-            self.env["res.partner"].sudo().browse(vals["partner_id"]),
-            self.env["res.users"].sudo().browse(vals["user_id"]),
-            fields.Datetime.to_datetime(vals["call_start"]),
-        )
+    def _call_values(self, vals_list):
+        """[(customer, caller, start)] of calls about to be written, in one
+        batch of reads (sudo: the checks need the customer's branch, which
+        the user may not read when the call is refused)."""
+        for vals in vals_list:
+            if not vals.get("partner_id"):
+                raise ValidationError(self.env._("A call is made to a customer: choose the customer."))
+            if not vals.get("user_id"):
+                raise ValidationError(self.env._("A call is made by a caller: choose who called."))
+        partners = self.env["res.partner"].sudo().browse([vals["partner_id"] for vals in vals_list])
+        callers = self.env["res.users"].sudo().browse([vals["user_id"] for vals in vals_list])
+        result = []
+        for partner, caller, vals in zip(partners, callers, vals_list, strict=True):
+            try:
+                start = fields.Datetime.to_datetime(vals["call_start"])
+            except (TypeError, ValueError) as error:
+                raise ValidationError(self.env._(
+                    "“%(start)s” is not the date and time a call began.", start=vals["call_start"],
+                )) from error
+            result.append((partner, caller, start))
+        return result
 
     # ------------------------------------------------------------------
     # CRUD
@@ -190,10 +214,8 @@ class CallLog(models.Model):
         ]
         self._check_own_calls([vals.get("user_id") for vals in vals_list])
         for vals in vals_list:
-            if not vals.get("partner_id"):
-                raise ValidationError(self.env._("A call is made to a customer: choose the customer."))
-            self._check_duration(vals.get("duration_seconds"))
-        derived = self._derive([self._call_values(vals) for vals in vals_list])
+            vals["duration_seconds"] = self._check_duration(vals.get("duration_seconds"))
+        derived = self._derive(self._call_values(vals_list))
         for vals, extra in zip(vals_list, derived, strict=True):
             vals.update(extra)
         calls = super().create(vals_list)
@@ -208,20 +230,20 @@ class CallLog(models.Model):
                 "time and duration; they are not set by hand."
             ))
         self._check_own_calls([vals["user_id"]] if "user_id" in vals else [])
-        self.sheet_id._check_unlocked()
+        self.sheet_id._check_draft()
         if "duration_seconds" in vals:
-            self._check_duration(vals["duration_seconds"])
+            vals = dict(vals, duration_seconds=self._check_duration(vals["duration_seconds"]))
         if not SHEET_KEY_FIELDS & set(vals):
             res = super().write(vals)
             if "duration_seconds" in vals:
                 self._after_logged()
             return res
         # a new customer, caller or time may move the call to another sheet
-        calls = []
-        for call in self:
-            current = {"partner_id": call.partner_id.id, "user_id": call.user_id.id, "call_start": call.call_start}
-            current.update({name: vals[name] for name in SHEET_KEY_FIELDS & set(vals)})
-            calls.append(self._call_values(current))
+        changed = {name: vals[name] for name in SHEET_KEY_FIELDS & set(vals)}
+        calls = self._call_values([
+            {"partner_id": call.partner_id.id, "user_id": call.user_id.id, "call_start": call.call_start, **changed}
+            for call in self
+        ])
         by_target = defaultdict(list)
         for call, extra in zip(self, self._derive(calls), strict=True):
             by_target[tuple(sorted(extra.items()))].append(call.id)
@@ -234,7 +256,7 @@ class CallLog(models.Model):
     def _unlink_except_signed(self):
         self._check_logger()
         self._check_own_calls([])
-        self.sheet_id._check_unlocked()
+        self.sheet_id._check_draft()
 
     # ------------------------------------------------------------------
     # What an effective call also means

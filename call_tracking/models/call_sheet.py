@@ -3,13 +3,14 @@ its effective customers against the quota, and the two signatures (签字确认)
 of the accounting supervisor and then the branch president."""
 import datetime
 import logging
+from collections import defaultdict
 
 import psycopg2.errors
 import pytz
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL, format_date, mute_logger
 
 from .constants import LOCKED_STATES, SHEET_STATES
 
@@ -27,10 +28,10 @@ class _SheetTransition:
 _TRANSITION = _SheetTransition()
 TRANSITION_KEY = "call_sheet_transition"
 
-# What staff may write on a sheet that is not signed yet.
+# What staff may write on a draft sheet.
 STAFF_FIELDS = frozenset({"shortfall_reason", "designated_user_ids"})
 # The circular's numbers as the branch had them when the sheet opened; head
-# office may correct them on a sheet not signed yet.
+# office may correct them on a draft sheet.
 SNAPSHOT_FIELDS = frozenset({"quota", "effective_seconds"})
 # The state and the signatures: the transitions write them, nobody else.
 WORKFLOW_FIELDS = frozenset({
@@ -192,8 +193,10 @@ class CallSheet(models.Model):
 
     @api.constrains("designated_user_ids", "branch_id")
     def _check_designated_user_ids(self):
+        callers = defaultdict(lambda: self.env["res.users"])
         for sheet in self:
-            sheet.branch_id._call_check_staff(sheet.designated_user_ids)
+            callers[sheet.branch_id.id] |= sheet.designated_user_ids
+        self.branch_id._call_check_staff(callers)
 
     # ------------------------------------------------------------------
     # Opening sheets
@@ -206,7 +209,7 @@ class CallSheet(models.Model):
         branch = branch.sudo()
         # a designated caller who left the branch since is not carried over
         callers = branch.call_designated_user_ids.filtered("active")
-        callers -= branch._call_strangers(callers)
+        callers -= branch._call_strangers(callers)[branch.id]
         return {
             "branch_id": branch.id,
             "date": day,
@@ -231,37 +234,134 @@ class CallSheet(models.Model):
         }
 
     @api.model
-    def _open_sheets(self, keys):
-        """Create the sheets of ``keys`` ((sub-branch id, day) pairs with no
-        sheet yet), in one create."""
-        Branch = self.env["bank.branch"].sudo()
-        vals_list = [self._prepare_sheet_vals(Branch.browse(branch_id), day) for branch_id, day in sorted(keys)]
+    def _open_sheets(self, keys, working=None):
+        """Open the sheets of ``keys`` ((sub-branch id, day) pairs that had no
+        sheet when they were looked up) in one create, and return them.
+        ``working``: True when every day is known to be a working day of its
+        sub-branch.
+
+        Race-safe: another transaction may open one of these sheets at the
+        same moment (a teller's first call of the day while the morning's
+        scheduled action runs), and the unique index on (branch_id, date)
+        then refuses the create. The sheets are then opened one by one, each
+        in its own savepoint, and a sheet another transaction opened is left
+        to it: it is not among the sheets returned."""
+        if not keys:
+            return self.browse()
+        Sheet = self.sudo()
+        # one batch of branches: their settings and callers are read once for all
+        branches = self.env["bank.branch"].sudo().browse(sorted({branch_id for branch_id, _day in keys}))
+        by_id = {branch.id: branch for branch in branches}
+        vals_list = [
+            Sheet._prepare_sheet_vals(by_id[branch_id], day, working) for branch_id, day in sorted(keys)
+        ]
         try:
-            with self.env.cr.savepoint():
-                return self.sudo().create(vals_list)
-        except psycopg2.errors.UniqueViolation as error:
-            # another user's first call of the day opened the same sheet a moment ago
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                return Sheet.create([dict(vals) for vals in vals_list])
+        except psycopg2.errors.UniqueViolation:
+            _logger.info("Call tracking: a sheet among %s was opened concurrently; opening them one by one",
+                         len(vals_list))
+        opened = Sheet.browse()
+        for vals in vals_list:
+            try:
+                with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                    opened |= Sheet.create(dict(vals))
+            except psycopg2.errors.UniqueViolation:
+                _logger.info("Call tracking: the sheet of branch %s for %s was opened concurrently",
+                             vals["branch_id"], vals["date"])
+        return opened
+
+    @api.model
+    def _check_can_open(self, keys):
+        """A sheet opens on a working day of its sub-branch only (its
+        calendar: weekends, public holidays, make-up working days): a call
+        dated on a day off that has no sheet is refused, whatever the day,
+        before anything is written. ``keys``: (sub-branch id, day) pairs."""
+        if not keys:
+            return
+        days = [day for _branch_id, day in keys]
+        branches = self.env["bank.branch"].sudo().browse({branch_id for branch_id, _day in keys})
+        working = branches._call_working_days(min(days), max(days))
+        closed = sorted((day, branch_id) for branch_id, day in keys if day not in working.get(branch_id, ()))
+        if closed:
+            day, branch_id = closed[0]
+            raise ValidationError(self.env._(
+                "%(date)s is not a working day of %(branch)s: there is no call sheet that day, so no call can "
+                "be logged on it. If the branch worked that day, its calendar must say so first (a make-up "
+                "working day, set by head office).",
+                date=format_date(self.env, day), branch=branches.browse(branch_id).display_name,
+            ))
+
+    @api.model
+    def _sheets_for_calls(self, keys):
+        """{(sub-branch id, day): sheet} for calls about to go on ``keys``:
+        each day's sheet, opened when the day has none yet. Refused before
+        anything is written: a day whose sheet does not take calls (submitted
+        or signed, _check_draft) and a day with no sheet that is not a
+        working day of its sub-branch (_check_can_open).
+
+        A sheet opened by a concurrent transaction between the look-up and
+        the create is found again, or, when that transaction committed after
+        this one began, the request is replayed (_raise_opened_elsewhere)."""
+        keys = set(keys)
+        sheets = self._find_sheets(keys)
+        self.browse([sheet.id for sheet in sheets.values()])._check_draft()
+        missing = keys - set(sheets)
+        if not missing:
+            return sheets
+        self._check_can_open(missing)
+        for sheet in self._open_sheets(missing, working=True):
+            sheets[(sheet.branch_id.id, sheet.date)] = sheet
+        missing -= set(sheets)
+        if missing:
+            found = self._find_sheets(missing)
+            self.browse([sheet.id for sheet in found.values()])._check_draft()
+            sheets.update(found)
+            missing -= set(found)
+        if missing:
+            self._raise_opened_elsewhere(missing)
+        return sheets
+
+    @api.model
+    def _raise_opened_elsewhere(self, keys):
+        """The sheets of ``keys`` were opened by another transaction that
+        committed after this one began: Odoo's REPEATABLE READ isolation hides
+        them from this transaction, so no search in it can find them, and a
+        retry in it would fail the same way. Inserting them again with ON
+        CONFLICT DO NOTHING makes PostgreSQL raise its serialization failure
+        on the hidden rows, which Odoo's RPC layer answers by replaying the
+        request on a fresh snapshot, where the sheets are found. Should
+        PostgreSQL not raise (the other sheet is gone meanwhile), the user is
+        asked to save again; either way nothing is written here."""
+        branch_ids, days = zip(*sorted(keys), strict=True)
+        with self.env.cr.savepoint(flush=False):
+            self.env.cr.execute(SQL(
+                """
+                INSERT INTO call_sheet (branch_id, date, state)
+                     SELECT key.branch_id, key.day, 'draft'
+                       FROM unnest(%(branch_ids)s::int[], %(days)s::date[]) AS key(branch_id, day)
+                ON CONFLICT (branch_id, date) DO NOTHING
+                """,
+                branch_ids=list(branch_ids), days=list(days),
+            ), log_exceptions=False)
             raise UserError(self.env._(
                 "Another member of staff opened this day's call sheet at the same moment; please save again."
-            )) from error
+            ))
 
     @api.model
     def _cron_open_sheets(self):
         """Open the day's sheet of every sub-branch whose quota applies today
         (a working day of its calendar, from its start date), at the start of
-        the bank's day; the sheets the day already has are kept."""
+        the bank's day, in one create; the sheets the day already has are
+        kept, including one a call opens while this runs (_open_sheets)."""
         Branch = self.env["bank.branch"]
         today = Branch._bank_today()
         sub_branches = Branch.search([("branch_type", "=", "sub_branch")])
         due = sub_branches._call_working_day_branches(today).filtered(
             lambda branch: branch._call_quota_applies(today, working=True)
         )
-        opened = self._find_sheets((branch.id, today) for branch in due)
-        vals_list = [
-            self._prepare_sheet_vals(branch, today, working=True)
-            for branch in due if (branch.id, today) not in opened
-        ]
-        sheets = self.create(vals_list)
+        keys = {(branch.id, today) for branch in due}
+        sheets = self._open_sheets(keys - set(self._find_sheets(keys)), working=True)
         _logger.info("Call tracking: %s call sheet(s) opened for %s", len(sheets), today)
         self.env["ir.cron"]._notify_progress(done=len(sheets), remaining=0)
         return sheets
@@ -330,6 +430,24 @@ class CallSheet(models.Model):
                 branch=sheet.branch_id.display_name, date=format_date(self.env, sheet.date),
             ))
 
+    def _check_draft(self):
+        """Only a draft sheet changes, and its calls with it (added, changed,
+        deleted or moved): a signed sheet is final (_check_unlocked), and a
+        submitted one waits for its signatures as it was handed in, its counts
+        and its reason for a shortfall with it, so that the supervisor never
+        signs figures that changed after the submission. Back to Draft first;
+        then the sheet is submitted again."""
+        self._check_unlocked()
+        submitted = self.sudo().filtered(lambda sheet: sheet.state == "submitted")
+        if submitted:
+            sheet = submitted[0]
+            raise UserError(self.env._(
+                "The call sheet of %(branch)s for %(date)s is submitted for signature: neither it nor its calls "
+                "change while it waits for the supervisor. Take it back to draft (Back to Draft on the sheet) to "
+                "add, change or delete a call, then submit it again.",
+                branch=sheet.branch_id.display_name, date=format_date(self.env, sheet.date),
+            ))
+
     def _check_staff(self):
         """The user works on these sheets: bank staff who may write them
         (their branch's, or head office), not audit or HR, who only read."""
@@ -356,7 +474,7 @@ class CallSheet(models.Model):
                             self._fields[name].get_description(self.env)["string"] for name in sorted(forbidden)
                         ),
                     ))
-                self._check_unlocked()
+                self._check_draft()
                 if names & SNAPSHOT_FIELDS and not self._is_head_office():
                     raise AccessError(self.env._(
                         "The quota and the effective-call threshold of a sheet are corrected by head office only."
@@ -370,7 +488,7 @@ class CallSheet(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_signed_or_called(self):
-        self._check_unlocked()
+        self._check_draft()
         if self.sudo().call_ids:
             raise UserError(self.env._("A call sheet with calls cannot be deleted; delete its calls first."))
 
@@ -534,42 +652,85 @@ class CallSheet(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _recompute_counts(self, sheets):
-        """Rebuild the stored counts of ``sheets`` (e.g. a month of every
-        branch) from their calls in one statement; only the sheets whose
-        counts were wrong are written. Returns how many were. The counts are
-        derived data: they are repaired on signed sheets too."""
+        """Rebuild the stored counts of ``sheets`` (any number, e.g. the ones
+        selected in the list) from their calls in one statement; only the
+        sheets whose counts were wrong are written. Returns how many were.
+        The counts are derived data: they are repaired on signed sheets too."""
         if not sheets:
             return 0
+        return self._rebuild_counts(SQL("call_sheet.id = ANY(%s)", list(sheets.ids)))
+
+    @api.model
+    def _repair_counts(self, date_from, date_to):
+        """Rebuild the stored counts of every sheet dated from ``date_from``
+        to ``date_to`` (both included; e.g. a month of every sub-branch) from
+        their calls in one statement, without loading the sheets. Returns how
+        many sheets were wrong."""
+        date_from, date_to = fields.Date.to_date(date_from), fields.Date.to_date(date_to)
+        if not (date_from and date_to) or date_from > date_to:
+            raise UserError(self.env._("Give the first and the last day of the sheets to repair, in that order."))
+        return self._rebuild_counts(SQL("call_sheet.date BETWEEN %s AND %s", date_from, date_to))
+
+    @api.model
+    def _rebuild_counts(self, condition):
+        """The one statement behind the repairs: the sheets matching
+        ``condition`` (SQL on call_sheet) get the counts of their calls."""
         self.env["call.log"].flush_model(["sheet_id", "partner_id", "is_effective"])
-        self.flush_model(["quota", "call_count", "effective_customer_count", "shortfall"])
+        self.flush_model(["date", "quota", "call_count", "effective_customer_count", "shortfall"])
         self.env.cr.execute(SQL(
             """
-            UPDATE call_sheet AS sheet
-               SET call_count = fresh.call_count,
-                   effective_customer_count = fresh.customers,
-                   shortfall = fresh.shortfall
-              FROM (
+            WITH target AS (
+                    SELECT call_sheet.id, call_sheet.quota FROM call_sheet WHERE %(condition)s
+                 ), calls AS (
+                    SELECT call.sheet_id,
+                           COUNT(*) AS call_count,
+                           COUNT(DISTINCT call.partner_id) FILTER (WHERE call.is_effective) AS customers
+                      FROM call_log AS call
+                      JOIN target ON target.id = call.sheet_id
+                  GROUP BY call.sheet_id
+                 ), fresh AS (
                     SELECT target.id,
                            COALESCE(calls.call_count, 0) AS call_count,
                            COALESCE(calls.customers, 0) AS customers,
                            GREATEST(0, target.quota - COALESCE(calls.customers, 0)) AS shortfall
-                      FROM call_sheet AS target
-                 LEFT JOIN (
-                            SELECT sheet_id,
-                                   COUNT(*) AS call_count,
-                                   COUNT(DISTINCT partner_id) FILTER (WHERE is_effective) AS customers
-                              FROM call_log
-                             WHERE sheet_id = ANY(%(ids)s)
-                          GROUP BY sheet_id
-                           ) AS calls ON calls.sheet_id = target.id
-                     WHERE target.id = ANY(%(ids)s)
-                   ) AS fresh
+                      FROM target
+                 LEFT JOIN calls ON calls.sheet_id = target.id
+                 )
+            UPDATE call_sheet AS sheet
+               SET call_count = fresh.call_count,
+                   effective_customer_count = fresh.customers,
+                   shortfall = fresh.shortfall
+              FROM fresh
              WHERE sheet.id = fresh.id
                AND (sheet.call_count, sheet.effective_customer_count, sheet.shortfall)
                    IS DISTINCT FROM (fresh.call_count, fresh.customers, fresh.shortfall)
             """,
-            ids=list(sheets.ids),
+            condition=condition,
         ))
         repaired = self.env.cr.rowcount
         self.invalidate_model(["call_count", "effective_customer_count", "shortfall"])
         return repaired
+
+    def action_repair_counts(self):
+        """Head office: rebuild the counts of every sheet of the months of the
+        selected sheets (all sub-branches), one statement per month, e.g.
+        after a data correction made outside the application."""
+        if not self._is_head_office():
+            raise AccessError(self.env._("Head office repairs the counts of the call sheets."))
+        months = sorted({sheet.date.replace(day=1) for sheet in self})
+        repaired = 0
+        for first in months:
+            following = (first + datetime.timedelta(days=32)).replace(day=1)
+            repaired += self._repair_counts(first, following - datetime.timedelta(days=1))
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "Counts rebuilt from the calls for %(months)s: %(count)s sheet(s) corrected.",
+                    months=", ".join(format_date(self.env, first, date_format="MMMM y") for first in months),
+                    count=repaired,
+                ),
+            },
+        }

@@ -7,7 +7,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
-from .common import WORKDAY, WORKDAY_EVENING, CallTrackingCase, bj
+from .common import WORKDAY, WORKDAY_EVENING, CallTrackingCase, D, bj
 
 
 @tagged("post_install", "-at_install")
@@ -156,3 +156,95 @@ class TestCallLog(CallTrackingCase):
         self.assertEqual(customer.call_log_count, 1)
         with self.assertRaises(AccessError):
             self.customers_a[3].with_user(self.auditor).action_log_call()
+
+    @freeze_time(WORKDAY_EVENING)
+    def test_duration_is_whole_seconds(self):
+        """What a client may send over RPC: only a whole number of seconds,
+        refused with a clear error otherwise, and nothing written."""
+        before = self.counts()
+        for seconds in ("abc", "90", 12.5, None, False, True, [90], {"s": 90}):
+            with self.assertRaises(ValidationError, msg=repr(seconds)):
+                self.log_call(self.customers_a[0], bj(WORKDAY, 9), seconds=seconds)
+        with self.assertRaises(ValidationError):
+            self.log_call(self.customers_a[0], "yesterday morning")
+        self.assertEqual(self.counts(), before)
+        # a whole number sent as a float (some JSON clients) is that number
+        call = self.log_call(self.customers_a[0], bj(WORKDAY, 9), seconds=90.0)
+        self.assertEqual((call.duration_seconds, call.is_effective), (90, True))
+        for seconds in ("abc", 12.5, None, False):
+            with self.assertRaises(ValidationError, msg=repr(seconds)):
+                call.with_user(self.teller_a1).write({"duration_seconds": seconds})
+        self.assertEqual(call.duration_seconds, 90)
+        call.with_user(self.teller_a1).write({"duration_seconds": 59.0})
+        self.assertEqual((call.duration_seconds, call.is_effective), (59, False))
+
+    @freeze_time(WORKDAY_EVENING)
+    def test_duration_bounds(self):
+        """0 to 14,400 seconds (4 hours) included; -1 and 14,401 refused."""
+        before = self.counts()
+        for seconds in (-1, 14401):
+            with self.assertRaises(ValidationError, msg=seconds):
+                self.log_call(self.customers_a[0], bj(WORKDAY, 9), seconds=seconds)
+        self.assertEqual(self.counts(), before)
+        zero = self.log_call(self.customers_a[0], bj(WORKDAY, 9), seconds=0)
+        four_hours = self.log_call(self.customers_a[1], bj(WORKDAY, 9), seconds=14400)
+        self.assertEqual((zero.is_effective, four_hours.is_effective), (False, True))
+        for seconds in (-1, 14401):
+            with self.assertRaises(ValidationError, msg=seconds):
+                zero.with_user(self.teller_a1).duration_seconds = seconds
+        zero.with_user(self.teller_a1).duration_seconds = 14400
+        four_hours.with_user(self.teller_a1).duration_seconds = 0
+        self.assertEqual((zero.is_effective, four_hours.is_effective), (True, False))
+
+    @freeze_time(WORKDAY_EVENING)
+    def test_calls_keyed_in_after_the_fact(self):
+        """Calls may be keyed in after the fact until the day's sheet is
+        signed: on a past working day's sheet (opened when it has none), never
+        on a submitted or signed day, never on a day off, never tomorrow."""
+        Sheet = self.env["call.sheet"]
+        weeks_ago = D(2026, 11, 3)  # a Tuesday three weeks before
+        before = self.counts()
+        # a past working day with no sheet: the call opens it, with the branch's numbers
+        late = self.log_call(self.customers_a[0], bj(weeks_ago, 10))
+        self.assertEqual((late.sheet_id.date, late.sheet_id.quota, late.sheet_id.state), (weeks_ago, 10, "draft"))
+        self.assertEqual(self.counts(), (before[0] + 1, before[1] + 1))
+        # its draft sheet takes more calls
+        self.assertEqual(self.log_call(self.customers_a[1], bj(weeks_ago, 11)).sheet_id, late.sheet_id)
+        # a signed day takes none, from the supervisor's signature on
+        signed_day, countersigned_day, submitted_day = D(2026, 11, 10), D(2026, 11, 11), D(2026, 11, 12)
+        for day, president in ((signed_day, False), (countersigned_day, True)):
+            self.submit_and_sign(self.log_call(self.customers_a[2], bj(day, 10)).sheet_id, president=president)
+        submitted = self.log_call(self.customers_a[3], bj(submitted_day, 10)).sheet_id
+        submitted.with_user(self.teller_a1).shortfall_reason = "Short"
+        submitted.with_user(self.teller_a1).action_submit()
+        self.assertEqual(
+            [self.sheet_of(self.branch_a, day).state for day in (signed_day, countersigned_day, submitted.date)],
+            ["supervisor_signed", "president_signed", "submitted"],
+        )
+        before = self.counts()
+        for day in (signed_day, countersigned_day, submitted.date):
+            for user in (self.teller_a1, self.supervisor_a, self.head_office_user):
+                with self.assertRaises(UserError, msg=(day, user.login)):
+                    self.log_call(self.customers_a[4], bj(day, 15), user=user, caller=self.teller_a1)
+            # nor moved onto it
+            with self.assertRaises(UserError, msg=day):
+                late.with_user(self.teller_a1).call_start = bj(day, 15)
+        # a day off has no sheet to key calls into: a Sunday, a public holiday
+        for day_off in (D(2026, 11, 22), D(2026, 10, 1)):
+            with self.assertRaisesRegex(ValidationError, "not a working day", msg=day_off):
+                self.log_call(self.customers_a[4], bj(day_off, 10))
+            with self.assertRaisesRegex(ValidationError, "not a working day", msg=day_off):
+                late.with_user(self.teller_a1).call_start = bj(day_off, 10)
+            self.assertFalse(self.sheet_of(self.branch_a, day_off))
+        with self.assertRaises(ValidationError):  # nor tomorrow
+            self.log_call(self.customers_a[4], bj(WORKDAY + datetime.timedelta(days=1), 9))
+        self.assertEqual(self.counts(), before)
+        self.assertEqual(late.call_start, bj(weeks_ago, 10))
+        # a make-up working day (Saturday 10 October 2026) is a working day
+        makeup = self.log_call(self.customers_a[4], bj(D(2026, 10, 10), 10)).sheet_id
+        self.assertEqual((makeup.date, makeup.quota), (D(2026, 10, 10), 10))
+        # before the branch's quota starts, a working day's calls count against no quota
+        self.branch_a.call_quota_start_date = D(2026, 11, 2)
+        early = self.log_call(self.customers_a[5], bj(D(2026, 10, 30), 10)).sheet_id
+        self.assertEqual((early.quota, early.shortfall), (0, 0))
+        self.assertEqual(Sheet.search_count([("branch_id", "=", self.branch_a.id), ("quota", "=", 0)]), 1)

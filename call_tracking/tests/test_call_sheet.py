@@ -2,10 +2,11 @@
 to, the distinct effective customers against the quota, the sheets the
 morning's scheduled action opens on working days only, and the repair."""
 import datetime
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import WORKDAY, WORKDAY_EVENING, CallTrackingCase, D, bj
@@ -77,9 +78,12 @@ class TestCallSheet(CallTrackingCase):
 
     @freeze_time(WORKDAY_EVENING)
     def test_quota_only_on_working_days_from_the_start_date(self):
+        # a day off has no sheet, and no call: the sheets are the working days'
         sunday = D(2026, 11, 22)
-        sheet = self.log_call(self.customers_a[0], bj(sunday, 10), seconds=30).sheet_id
-        self.assertEqual((sheet.date, sheet.quota, sheet.shortfall), (sunday, 0, 0))
+        with self.assertRaisesRegex(ValidationError, "not a working day"):
+            self.log_call(self.customers_a[0], bj(sunday, 10), seconds=30)
+        self.assertFalse(self.sheet_of(self.branch_a, sunday))
+        # before the branch's start date, a working day's calls count against no quota
         self.branch_b.call_quota_start_date = WORKDAY
         before = self.log_call(self.customer_b, bj(WORKDAY - datetime.timedelta(days=1), 10), user=self.teller_b)
         on = self.log_call(self.customer_b, bj(WORKDAY, 10), user=self.teller_b)
@@ -123,7 +127,7 @@ class TestCallSheet(CallTrackingCase):
 
     @freeze_time(WORKDAY_EVENING)
     def test_counts_in_one_query_per_batch(self):
-        days = [WORKDAY - datetime.timedelta(days=n) for n in range(4)]
+        days = [WORKDAY - datetime.timedelta(days=n) for n in (0, 1, 4, 5)]  # four working days
         for n, day in enumerate(days):
             for customer in self.customers_a[: n + 1]:
                 self.log_call(customer, bj(day, 10))
@@ -165,3 +169,142 @@ class TestCallSheet(CallTrackingCase):
             with self.assertRaises(UserError, msg=vals):
                 sheet.with_user(self.president_a).write(vals)
         self.assertEqual((sheet.effective_customer_count, sheet.shortfall), (1, 9))
+
+    def queries(self, func):
+        """How many queries ``func`` makes on an empty cache."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        func()
+        self.env.flush_all()
+        return self.cr.sql_log_count - before
+
+    @freeze_time(WORKDAY_EVENING)
+    def test_cron_keeps_a_sheet_it_did_not_see(self):
+        """The scheduled action's look-up missed the sheet a teller's first
+        call opened meanwhile (another transaction, in production): the unique
+        index refuses it a second sheet, it keeps the teller's and opens the
+        other sub-branches' all the same."""
+        Sheet = self.env["call.sheet"]
+        theirs = self.log_call(self.customers_a[0], bj(WORKDAY, 0, 5)).sheet_id
+        with patch.object(type(Sheet), "_find_sheets", return_value={}):
+            opened = Sheet._cron_open_sheets()
+        self.assertEqual(opened.branch_id, self.branch_b)
+        self.assertEqual(self.sheet_of(self.branch_a, WORKDAY), theirs)
+        self.assertEqual(theirs.call_count, 1)
+
+    @freeze_time(WORKDAY_EVENING)
+    def test_a_call_finds_the_sheet_opened_meanwhile(self):
+        """A call's look-up missed the day's sheet that the scheduled action
+        opened meanwhile: the call goes on that sheet, with no second one and
+        no error for the teller."""
+        Sheet = self.env["call.sheet"]
+        theirs = Sheet.create({"branch_id": self.branch_a.id, "date": WORKDAY})
+        find = type(Sheet)._find_sheets
+        looks = []
+
+        def blind_once(sheet_model, keys):
+            looks.append(keys)
+            return {} if len(looks) == 1 else find(sheet_model, keys)
+
+        with patch.object(type(Sheet), "_find_sheets", blind_once):
+            call = self.log_call(self.customers_a[0], bj(WORKDAY, 9))
+        self.assertEqual(len(looks), 2, "looked up again after the unique index refused a second sheet")
+        self.assertEqual(call.sheet_id, theirs)
+        self.assertEqual(self.sheet_of(self.branch_a, WORKDAY), theirs)
+        self.assertEqual(theirs.effective_customer_count, 1)
+
+    @freeze_time(WORKDAY_EVENING)
+    def test_designated_callers_checked_in_one_pass(self):
+        branches = self.branch_a | self.branch_b | self.outlet_a1
+        users = self.teller_a1 | self.teller_o1 | self.teller_b
+        self.assertEqual(branches._call_strangers(users), {
+            self.branch_a.id: self.teller_b,
+            self.branch_b.id: self.teller_a1 | self.teller_o1,
+            self.outlet_a1.id: self.teller_a1 | self.teller_b,
+        })
+        # a few batch reads (branches, users, their branches), no search per branch
+        self.assertLessEqual(self.queries(lambda: branches._call_strangers(users)), 3)
+        days = [WORKDAY - datetime.timedelta(days=n) for n in (0, 1, 4, 5)]
+        sheets = self.env["call.sheet"].create([
+            {"branch_id": branch.id, "date": day} for branch in (self.branch_a, self.branch_b) for day in days
+        ])
+        # eight sheets: the sheets, their callers, the branches, the users, their branches
+        self.assertLessEqual(self.queries(sheets._check_designated_user_ids), 5)
+        with self.assertRaises(ValidationError):  # a caller of another sub-branch
+            sheets[0].with_user(self.president_a).designated_user_ids = self.teller_b
+        with self.assertRaises(ValidationError):
+            self.branch_a.call_designated_user_ids = self.teller_a1 | self.teller_b
+
+    def test_call_log_indexes(self):
+        """The look-ups of logging a call and of the lists are indexed."""
+        self.cr.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'call_log'")
+        indexed = "\n".join(row[0] for row in self.cr.fetchall())
+        for column in ("sheet_id", "partner_id", "call_start", "branch_id", "user_id", "call_date"):
+            self.assertRegex(indexed, rf"USING btree \({column}\)", column)
+
+    @freeze_time(WORKDAY_EVENING)
+    def test_logging_a_call_costs_the_same_on_a_busy_day(self):
+        """Logging a call touches its own sheet only: the cost of the tenth
+        call of the day, with other days' sheets around, is the second's."""
+        self.log_call(self.customers_a[0], bj(WORKDAY, 9))
+        second = self.queries(lambda: self.log_call(self.customers_a[1], bj(WORKDAY, 9, 1)))
+        for n, customer in enumerate(self.customers_a[2:9]):
+            self.log_call(customer, bj(WORKDAY, 10, n))
+            self.log_call(customer, bj(WORKDAY - datetime.timedelta(days=1), 10, n))
+        tenth = self.queries(lambda: self.log_call(self.customers_a[9], bj(WORKDAY, 11)))
+        self.assertEqual(tenth, second)
+        self.assertLessEqual(tenth, 30)
+
+    def corrupt(self, sheets):
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE call_sheet SET effective_customer_count = 0, shortfall = 10, call_count = 99 WHERE id IN %s",
+            [tuple(sheets.ids)],
+        )
+        self.env["call.sheet"].invalidate_model()
+
+    @freeze_time(WORKDAY_EVENING)
+    def test_repair_counts_of_a_month(self):
+        Sheet = self.env["call.sheet"]
+        for day in (D(2026, 11, 2), WORKDAY):
+            for customer in self.customers_a[:3]:
+                self.log_call(customer, bj(day, 10))
+        self.log_call(self.customer_b, bj(WORKDAY, 10), user=self.teller_b)
+        october = self.log_call(self.customers_a[0], bj(D(2026, 10, 30), 10)).sheet_id
+        november = Sheet.search([("date", ">=", D(2026, 11, 1)), ("date", "<=", D(2026, 11, 30))])
+        self.assertEqual(len(november), 3)
+        self.corrupt(november | october)
+        with self.assertQueryCount(1):
+            repaired = Sheet._repair_counts(D(2026, 11, 1), "2026-11-30")
+        self.assertEqual(repaired, 3)
+        self.assertEqual(
+            sorted(november.mapped(lambda s: (s.call_count, s.effective_customer_count, s.shortfall))),
+            [(1, 1, 9), (3, 3, 7), (3, 3, 7)],
+        )
+        self.assertEqual(october.call_count, 99, "the other months are left alone")
+        self.assertEqual(Sheet._repair_counts(D(2026, 11, 1), D(2026, 11, 30)), 0)
+        for date_from, date_to in ((D(2026, 11, 30), D(2026, 11, 1)), (False, D(2026, 11, 30))):
+            with self.assertRaises(UserError):
+                Sheet._repair_counts(date_from, date_to)
+
+    @freeze_time(WORKDAY_EVENING)
+    def test_head_office_repairs_the_months_from_the_list(self):
+        sheet = self.log_call(self.customers_a[0], bj(WORKDAY, 10)).sheet_id
+        october = self.log_call(self.customers_a[1], bj(D(2026, 10, 30), 10)).sheet_id
+        self.submit_and_sign(sheet)
+        self.corrupt(sheet | october)
+        action = self.env.ref("call_tracking.action_server_call_sheet_repair_counts")
+        self.assertEqual(action.binding_model_id.model, "call.sheet")
+        context = {"active_model": "call.sheet", "active_ids": sheet.ids, "active_id": sheet.id}
+        for user in (self.teller_a1, self.supervisor_a, self.president_a, self.auditor):
+            with self.assertRaises(AccessError, msg=user.login):
+                action.with_user(user).with_context(**context).run()
+            with self.assertRaises(AccessError, msg=user.login):
+                sheet.with_user(user).action_repair_counts()
+        self.assertEqual(sheet.call_count, 99)
+        result = action.with_user(self.head_office_user).with_context(**context).run()
+        self.assertEqual(result["tag"], "display_notification")
+        self.assertIn("1 sheet(s) corrected", result["params"]["message"])
+        self.assertEqual((sheet.call_count, sheet.effective_customer_count, sheet.state), (1, 1, "president_signed"))
+        self.assertEqual(october.call_count, 99, "the selected sheets' months only")

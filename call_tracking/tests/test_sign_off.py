@@ -221,10 +221,65 @@ class TestSignOff(CallTrackingCase):
     def test_back_to_draft_before_signature(self):
         sheet = self.full_day()
         sheet.with_user(self.teller_a1).action_submit()
-        # calls may still be keyed in until the sheet is signed
-        self.log_call(self.customers_a[10], bj(WORKDAY, 17))
-        self.assertEqual(sheet.effective_customer_count, 11)
         sheet.with_user(self.teller_a1).action_draft()
         self.assertEqual((sheet.state, sheet.submitted_by_id), ("draft", self.env["res.users"]))
         with self.assertRaises(UserError):
             sheet.with_user(self.teller_a1).action_draft()
+        # back in draft, the day's late call goes in, and the sheet is submitted again
+        self.log_call(self.customers_a[10], bj(WORKDAY, 17))
+        self.assertEqual(sheet.effective_customer_count, 11)
+        sheet.with_user(self.teller_a1).action_submit()
+        self.assertEqual(sheet.state, "submitted")
+
+    @freeze_time(WORKDAY_EVENING)
+    def test_submitted_sheet_waits_as_handed_in(self):
+        """A submitted sheet takes no call, and its calls do not change, until
+        it goes back to draft: the supervisor signs the counts and the reason
+        for the shortfall that were submitted, never stale ones."""
+        for minute, customer in enumerate(self.customers_a[:8]):
+            self.log_call(customer, bj(WORKDAY, 9, minute))
+        sheet = self.sheet_of(self.branch_a, WORKDAY)
+        sheet.with_user(self.teller_a1).shortfall_reason = "Two customers abroad"
+        sheet.with_user(self.teller_a1).action_submit()
+        call = sheet.call_ids[0]
+        yesterday = self.log_call(self.customers_a[11], bj(WORKDAY - datetime.timedelta(days=1), 9))
+        before = (self.env["call.log"].search_count([]), sheet.call_count, sheet.effective_customer_count)
+        for user in (self.teller_a1, self.supervisor_a, self.head_office_user):
+            with self.assertRaisesRegex(UserError, "Back to Draft", msg=user.login):  # a new call dated that day
+                self.log_call(self.customers_a[9], bj(WORKDAY, 17), user=user, caller=self.teller_a1)
+        with self.assertRaisesRegex(UserError, "Back to Draft"):  # nor a change to its calls
+            call.with_user(self.teller_a1).duration_seconds = 10
+        with self.assertRaisesRegex(UserError, "Back to Draft"):
+            call.with_user(self.teller_a1).needs = "rewritten"
+        with self.assertRaisesRegex(UserError, "Back to Draft"):
+            call.with_user(self.teller_a1).unlink()
+        with self.assertRaisesRegex(UserError, "Back to Draft"):  # nor a call moved onto it or off it
+            yesterday.with_user(self.teller_a1).call_start = bj(WORKDAY, 16)
+        with self.assertRaisesRegex(UserError, "Back to Draft"):
+            call.with_user(self.teller_a1).call_start = bj(WORKDAY - datetime.timedelta(days=1), 16)
+        # nor the sheet itself: its reason, its callers, its quota
+        with self.assertRaisesRegex(UserError, "Back to Draft"):
+            sheet.with_user(self.teller_a1).shortfall_reason = "rewritten"
+        with self.assertRaisesRegex(UserError, "Back to Draft"):
+            sheet.with_user(self.president_a).designated_user_ids = self.teller_a2
+        with self.assertRaisesRegex(UserError, "Back to Draft"):
+            sheet.with_user(self.head_office_user).quota = 8
+        self.assertEqual(
+            (self.env["call.log"].search_count([]), sheet.call_count, sheet.effective_customer_count), before,
+        )
+        self.assertEqual(
+            (sheet.state, sheet.shortfall, sheet.shortfall_reason), ("submitted", 2, "Two customers abroad"),
+        )
+        self.assertEqual((call.duration_seconds, call.needs), (90, False))
+        self.assertEqual(yesterday.call_date, WORKDAY - datetime.timedelta(days=1))
+        # the sheet can still be discussed in its chatter
+        sheet.with_user(self.supervisor_a).message_post(body="Checked the two customers abroad")
+        # back to draft: the late calls go in, the reason is revised, the sheet is submitted again
+        sheet.with_user(self.teller_a1).action_draft()
+        self.log_call(self.customers_a[8], bj(WORKDAY, 17))
+        self.log_call(self.customers_a[9], bj(WORKDAY, 17, 5))
+        self.assertEqual((sheet.effective_customer_count, sheet.shortfall), (10, 0))
+        sheet.with_user(self.teller_a1).shortfall_reason = False
+        sheet.with_user(self.teller_a1).action_submit()
+        sheet.with_user(self.supervisor_a).action_sign_supervisor()
+        self.assertEqual((sheet.state, sheet.effective_customer_count), ("supervisor_signed", 10))
