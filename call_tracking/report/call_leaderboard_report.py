@@ -3,15 +3,15 @@ sub-branch and caller, the calls, the effective calls, the effective customers
 and the products marketed, ranked within the sub-branch."""
 import datetime
 
-from odoo import fields, models, tools
-from odoo.exceptions import UserError
+from odoo import fields, models
 from odoo.tools import SQL
 
-from .call_meeting_report import _has_text
+from .call_report_view_mixin import has_text
 
 
 class CallLeaderboardReport(models.Model):
     _name = "call.leaderboard.report"
+    _inherit = ["call.report.view.mixin"]
     _description = "Weekly Phone Marketing Leaderboard"
     _auto = False
     _order = "week_start desc, branch_id, branch_rank, user_id"
@@ -79,15 +79,9 @@ class CallLeaderboardReport(models.Model):
                    ) AS branch_rank
               FROM board
             """,
-            products=_has_text(SQL("call.products_marketed")),
-            needs=_has_text(SQL("call.needs")),
+            products=has_text(SQL("call.products_marketed")),
+            needs=has_text(SQL("call.needs")),
         )
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(SQL(
-            "CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._view_query(),
-        ))
 
     def _week_start(self, weeks_ago=0):
         """Monday of the bank's current week, or of ``weeks_ago`` weeks before."""
@@ -101,9 +95,8 @@ class CallLeaderboardReport(models.Model):
             line.is_last_week = line.week_start == last_week
 
     def _search_week(self, operator, value, weeks_ago):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(self.env._("Operation not supported"))
-        return [("week_start", "=" if (operator == "=") == value else "!=", self._week_start(weeks_ago))]
+        positive = self._check_boolean_search(operator, value)
+        return [("week_start", "=" if positive else "!=", self._week_start(weeks_ago))]
 
     def _search_is_this_week(self, operator, value):
         return self._search_week(operator, value, 0)

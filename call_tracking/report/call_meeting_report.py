@@ -3,12 +3,12 @@ and day, the calls made, the effective customers against the quota, the
 products marketed and the needs captured."""
 import datetime
 
-from odoo import api, fields, models, tools
-from odoo.exceptions import UserError
+from odoo import api, fields, models
 from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..models.constants import SHEET_STATES
+from .call_report_view_mixin import has_text
 
 # How far back the morning meeting looks for the previous working day: the
 # longest run of public holidays and weekends (Spring Festival, National Day)
@@ -16,13 +16,9 @@ from ..models.constants import SHEET_STATES
 PREVIOUS_WORKING_DAY_LOOKBACK = 31
 
 
-def _has_text(column):
-    """SQL: the text ``column`` holds more than blanks."""
-    return SQL("COALESCE(btrim(%s, E' \\t\\r\\n'), '') <> ''", column)
-
-
 class CallMeetingReport(models.Model):
     _name = "call.meeting.report"
+    _inherit = ["call.report.view.mixin"]
     _description = "Morning and Evening Meeting Figures"
     _auto = False
     _order = "date desc, branch_id"
@@ -95,15 +91,9 @@ class CallMeetingReport(models.Model):
                   GROUP BY call.sheet_id
                    ) AS calls ON calls.sheet_id = sheet.id
             """,
-            products=_has_text(SQL("call.products_marketed")),
-            needs=_has_text(SQL("call.needs")),
+            products=has_text(SQL("call.products_marketed")),
+            needs=has_text(SQL("call.needs")),
         )
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(SQL(
-            "CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._view_query(),
-        ))
 
     def _compute_meeting_days(self):
         today = self.env["bank.branch"]._bank_today()
@@ -115,22 +105,12 @@ class CallMeetingReport(models.Model):
     @api.model
     def _previous_working_days(self, branches, day):
         """{sub-branch id: its last working day before ``day``}, from each
-        branch's calendar (one calendar query per calendar and day looked at)."""
-        result = {}
-        pending = branches.sudo()
-        for offset in range(1, PREVIOUS_WORKING_DAY_LOOKBACK + 1):
-            if not pending:
-                break
-            previous = day - datetime.timedelta(days=offset)
-            working = pending._call_working_day_branches(previous)
-            result.update(dict.fromkeys(working.ids, previous))
-            pending -= working
-        return result
-
-    def _check_boolean_search(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(self.env._("Operation not supported"))
-        return (operator == "=") == value
+        branch's calendar: one look at each calendar over the lookback
+        period, not one per day looked at."""
+        working = branches._call_working_days(
+            day - datetime.timedelta(days=PREVIOUS_WORKING_DAY_LOOKBACK), day - datetime.timedelta(days=1),
+        )
+        return {branch_id: max(days) for branch_id, days in working.items() if days}
 
     def _search_is_today(self, operator, value):
         positive = self._check_boolean_search(operator, value)

@@ -8,6 +8,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
+from odoo.tools import sql
 
 from .common import CallTrackingCase, bj
 
@@ -164,3 +165,37 @@ class TestMeetingAndLeaderboard(CallTrackingCase):
                 views = self.env[model].with_user(user).get_views([(False, "list"), (False, "pivot"), (False, "graph")])
                 self.assertEqual(set(views["views"]), {"list", "pivot", "graph"})
         self.assertFalse(set(menus) & Menu.with_user(self.plain_user)._visible_menu_ids())
+
+    def test_previous_working_day_in_one_look_per_calendar(self):
+        """The morning meeting's previous working day: one look at each
+        calendar, however many days back it lies."""
+        Report = self.env["call.meeting.report"]
+        branches = self.branch_a | self.branch_b
+
+        def queries(day):
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            Report._previous_working_days(branches, day)
+            return self.cr.sql_log_count - before
+
+        queries(WED)  # the registry's caches (company, time zone) warmed up
+        # after the National Day week the last working day is 8 days back; on a Wednesday 1
+        self.assertEqual(queries(D(2026, 10, 8)), queries(WED))
+
+    def test_reports_share_the_view_mixin(self):
+        """Both reports are SQL views created by the mixin's init(), and
+        creating them again changes nothing of what they show."""
+        for model in ("call.meeting.report", "call.leaderboard.report"):
+            Report = self.env[model]
+            self.assertIn("call.report.view.mixin", Report._inherit, model)
+            self.assertEqual(type(Report).init.__qualname__, "CallReportViewMixin.init", model)
+            self.assertEqual(sql.table_kind(self.cr, Report._table), sql.TableKind.View, model)
+            self.cr.execute("SELECT pg_get_viewdef(%s::regclass)", [Report._table])
+            definition = self.cr.fetchone()[0]
+            rows = Report.search_read([], [])
+            Report.init()
+            Report.invalidate_model()
+            self.cr.execute("SELECT pg_get_viewdef(%s::regclass)", [Report._table])
+            self.assertEqual(self.cr.fetchone()[0], definition, model)
+            self.assertEqual(Report.search_read([], []), rows, model)
+        self.assertFalse(sql.table_kind(self.cr, "call_report_view_mixin"), "the mixin has no view of its own")
