@@ -9,3 +9,4 @@ from . import test_call_script
 from . import test_reports
 from . import test_call_sheet_xlsx
 from . import test_ui_tour
+from . import test_concurrency
