@@ -2,8 +2,8 @@
 # Start a demo Odoo with our addons and a synthetic bank loaded.
 #
 # First run: creates database $DEMO_DB, installs the addons and loads the
-# generated bank (data/generate_bank.py) and last month's calls and sheets
-# (data/generate_calls.py). Later runs reuse that database,
+# generated bank (data/generate_bank.py), last month's calls and sheets
+# (data/generate_calls.py) and that month's audit (data/generate_audit.py). Later runs reuse that database,
 # install addons that are new since and upgrade (-u) those whose manifest
 # version changed; DEMO_UPDATE=1 upgrades them all, e.g. after changing
 # views or fields without a new version.
@@ -30,7 +30,8 @@ ADDONS_PATH="$(addons_path)"
 ODOO=("$ODOO_PY" -m odoo "${ODOO_DB_ARGS[@]}" "--addons-path=$ADDONS_PATH")
 
 # The demo's working history, for the addons that have one and a database
-# that does not have it yet: last month's calls and sheets (call_tracking).
+# that does not have it yet: last month's calls and sheets (call_tracking),
+# then that month's audit (audit_penalty).
 load_demo_activity() {
     local calls
     calls="$(db_psql -d "$DB" -tA <<<"
@@ -38,6 +39,12 @@ load_demo_activity() {
     if [ "$calls" = 1 ] && [ "$(db_psql -d "$DB" -tA <<<"SELECT count(*) FROM call_log;")" = 0 ]; then
         log "Loading last month's calls and sheets (data/generate_calls.py)"
         "$ODOO_PY" data/generate_calls.py --database "$DB" --seed "${DEMO_SEED:-42}" \
+            "${ODOO_DB_ARGS[@]}" "--addons-path=$ADDONS_PATH"
+    fi
+    if [ "$(db_psql -d "$DB" -tA <<<"SELECT count(*) FROM pg_tables WHERE tablename = 'audit_penalty';")" = 1 ] &&
+       [ "$(db_psql -d "$DB" -tA <<<"SELECT count(*) FROM audit_penalty;")" = 0 ]; then
+        log "Auditing last month: fines, samples, the bulletin (data/generate_audit.py)"
+        "$ODOO_PY" data/generate_audit.py --database "$DB" --seed "${DEMO_SEED:-42}" \
             "${ODOO_DB_ARGS[@]}" "--addons-path=$ADDONS_PATH"
     fi
 }
