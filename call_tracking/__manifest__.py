@@ -3,7 +3,7 @@
     "summary": "Phone marketing call log, 60-second effective calls, a daily quota of "
     "effective customers and the day's tracking sheet signed by the accounting "
     "supervisor and the branch president",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "website": "https://example.com/retail-bank/call_tracking",
     "author": "Retail Bank Customer Management",
@@ -23,7 +23,12 @@
         "views/bank_branch_views.xml",
         "views/res_partner_views.xml",
         "views/call_script_views.xml",
+        "views/call_product_holding_views.xml",
+        "views/call_plan_views.xml",
+        "views/star_tier_feed_log_views.xml",
         "wizard/call_sheet_reopen_views.xml",
+        "wizard/star_tier_feed_import_views.xml",
+        "wizard/call_screening_views.xml",
         "report/call_meeting_report_views.xml",
         "report/call_leaderboard_report_views.xml",
         "report/call_sheet_xlsx_views.xml",

@@ -4,3 +4,6 @@ from . import call_log
 from . import res_partner
 from . import resource_calendar
 from . import call_script
+from . import call_product_holding
+from . import call_plan
+from . import star_tier_feed_log

@@ -10,3 +10,5 @@ from . import test_reports
 from . import test_call_sheet_xlsx
 from . import test_ui_tour
 from . import test_concurrency
+from . import test_holdings
+from . import test_screening

@@ -1,7 +1,6 @@
 """The script library (话术): which scripts fit a customer today, at the
 boundaries of each rule, and who edits them."""
 import datetime
-from unittest.mock import patch
 
 import psycopg2.errors
 from freezegun import freeze_time
@@ -105,25 +104,45 @@ class TestCallScript(CallTrackingCase):
         self.history(upgraded, 3, "5", "4")
         self.assertNotIn(self.s_upgrade, self.suggested(upgraded))
 
+    def holding(self, partner, product_type, maturity, amount=50000):
+        """A holding as the feed writes it (nobody writes one through the ORM)."""
+        return self.env["call.product.holding"].sudo().create({
+            "partner_id": partner.id, "product_type": product_type, "amount": amount,
+            "maturity_date": maturity, "as_of_date": WORKDAY - DAY,
+        })
+
     @freeze_time(WORKDAY_EVENING)
     def test_maturity_comes_with_the_holdings(self):
         partner = self.customer("2", last_contact=False)
-        # no holdings model yet: no product is maturing, and nothing breaks
-        self.assertFalse(hasattr(partner, "_call_has_maturing_product"))
+        # no holdings: no product is maturing
         self.assertNotIn(self.s_maturity, self.suggested(partner))
-        calls = []
+        # a current account never matures; a time deposit maturing within 30 days does
+        self.holding(partner, "current_account", False)
+        self.assertNotIn(self.s_maturity, self.suggested(partner))
+        self.holding(partner, "time_deposit", WORKDAY + 30 * DAY)
+        self.assertEqual(
+            self.suggested(partner).ids,
+            [self.s_maturity.id, self.s_silence.id, self.s_appointment.id, self.s_care.id],
+        )
+        # the teller of the customer's branch sees it on the customer form too
+        partner.invalidate_recordset()
+        self.assertIn(self.s_maturity, partner.with_user(self.teller_a1).call_script_ids)
 
-        def maturing(records, day, days):
-            calls.append((records.ids, day, days))
-            return True
-
-        Partner = type(self.env["res.partner"])
-        with patch.object(Partner, "_call_has_maturing_product", maturing, create=True):
-            self.assertEqual(
-                self.suggested(partner).ids,
-                [self.s_maturity.id, self.s_silence.id, self.s_appointment.id, self.s_care.id],
-            )
-        self.assertEqual(calls, [([partner.id], WORKDAY, 30)])
+    def test_maturing_product_boundaries(self):
+        partner = self.make_customer(20000)
+        for product_type in ("time_deposit", "wealth"):
+            for offset, maturing in ((-1, False), (0, True), (30, True), (31, False)):
+                holding = self.holding(partner, product_type, WORKDAY + offset * DAY)
+                self.assertEqual(
+                    partner._call_has_maturing_product(WORKDAY, 30), maturing, (product_type, offset),
+                )
+                holding.unlink()
+        # another customer's deposit is not this one's
+        self.holding(self.make_customer(20000), "time_deposit", WORKDAY)
+        self.assertFalse(partner._call_has_maturing_product(WORKDAY, 30))
+        # a customer being registered has none
+        new = self.env["res.partner"].new({"name": "Walk-in", "branch_id": self.branch_a.id})
+        self.assertFalse(new._call_has_maturing_product(WORKDAY, 30))
 
     @freeze_time(WORKDAY_EVENING)
     def test_customer_being_registered(self):

@@ -8,6 +8,12 @@ system parameter ``star_tiering.feed_folder``) before the nightly tiering, an
 RPC push (``action_push_feed``), or the import wizard for a small file typed by
 hand. A file is imported once (its SHA-256).
 
+The engine reads files of several kinds (``kind``): this addon's AUM feed;
+other addons add theirs (call_tracking: product holdings) by extending the
+selection and the per-kind hooks (_feed_headers, _feed_column_labels,
+_feed_classify, _feed_apply, _feed_reason_labels, _feed_kind_of_file), so that
+every kind gets the same checksum, modes, logs, error file and notifications.
+
 The import is set-based, so that a million-row file costs about what its
 statements cost: the rows are streamed into a temporary table with COPY (raw
 text), one SQL statement classifies every row (rejected with its reasons,
@@ -25,6 +31,7 @@ import html
 import io
 import json
 import logging
+import operator
 import os
 import posixpath
 import re
@@ -56,6 +63,8 @@ HEADERS = {
     "has_business": {"has_business", "has business", "business", "有业务", "业务往来"},
 }
 COLUMNS = tuple(HEADERS)
+# An amount as the exports write it (thousands separators removed first).
+AMOUNT_PATTERN = r"^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?$"
 TRUE_WORDS = ["1", "true", "yes", "y", "t", "是", "有"]
 # an empty flag is "no business", as the core-banking exports leave it blank
 FALSE_WORDS = ["0", "false", "no", "n", "f", "否", "无", ""]
@@ -256,6 +265,10 @@ class StarTierFeedLog(models.Model):
     _mail_post_access = "read"
 
     filename = fields.Char(required=True, readonly=True)
+    kind = fields.Selection(
+        [("aum", "AUM")], string="File Kind", required=True, readonly=True, default="aum",
+        help="What the file holds; each kind has its columns and its import rules.",
+    )
     checksum = fields.Char(
         string="Checksum (SHA-256)", required=True, readonly=True, index=True,
         help="A file whose checksum was imported already is not imported again.",
@@ -315,20 +328,21 @@ class StarTierFeedLog(models.Model):
     # Entry points: RPC push, the scheduled action's folder, the wizard
     # ------------------------------------------------------------------
     @api.model
-    def _import_content(self, content, filename, mode="valid_rows", source="push"):
+    def _import_content(self, content, filename, mode="valid_rows", source="push", kind=None):
         """Import one feed file's bytes and return its log (an already
         imported file: the existing log, nothing imported again)."""
-        return self._feed_import(content, filename, mode=mode, source=source)[0]
+        return self._feed_import(content, filename, mode=mode, source=source, kind=kind)[0]
 
     @api.model
-    def action_push_feed(self, filename, content_b64):
+    def action_push_feed(self, filename, content_b64, kind=None):
         """RPC for the core-banking system (a head office user): push the
-        day's file, base64-encoded; answers with the log's outcome."""
+        day's file, base64-encoded; answers with the log's outcome. ``kind``:
+        the file's kind, by default the one its name says (_feed_kind_of_file)."""
         try:
             content = base64.b64decode(content_b64 or b"", validate=True)
         except (binascii.Error, ValueError) as error:
             raise UserError(self.env._("The file content is not valid base64.")) from error
-        log, imported = self._feed_import(content, filename or "feed.csv", source="push")
+        log, imported = self._feed_import(content, filename or "feed.csv", source="push", kind=kind)
         return {
             "id": log.id,
             "imported": imported,
@@ -453,7 +467,7 @@ class StarTierFeedLog(models.Model):
         Branch = self.env["bank.branch"]
         day = day or Branch._bank_today()
         since = self._feed_night_start(day)
-        logs = self.sudo().search([("state", "=", "done"), ("create_date", ">=", since)])
+        logs = self.sudo().search([("kind", "=", "aum"), ("state", "=", "done"), ("create_date", ">=", since)])
         if any(log.updated_count or log.unchanged_count for log in logs):
             return True
         # another transaction (the other tiering worker) is warning right now
@@ -528,19 +542,12 @@ class StarTierFeedLog(models.Model):
                 self.env._("The core-banking feed %(file)s was not imported:", file=log.filename), log.message or "",
             )
         elif log.rejected_count:
+            summary = self._feed_rejected_summary()
             lines = [
                 Markup("<li>%s</li>") % self.env._("Line %(line)s: %(reason)s", line=row["line"], reason=row["reason"])
                 for row in preview_rows
             ]
-            body = Markup("<p>%s</p><ul>%s</ul>") % (
-                self.env._(
-                    "The core-banking feed %(file)s was imported without its %(count)s rejected row(s) "
-                    "(%(updated)s customer(s) updated); every rejected row and why is in the attached "
-                    "error file:",
-                    file=log.filename, count=log.rejected_count, updated=log.updated_count,
-                ),
-                Markup("").join(lines),
-            )
+            body = Markup("<p>%s</p><ul>%s</ul>") % (summary, Markup("").join(lines))
             if log.rejected_count > len(lines):
                 body += Markup("<p>%s</p>") % self.env._("… and %(count)s more.", count=log.rejected_count - len(lines))
         else:
@@ -550,28 +557,60 @@ class StarTierFeedLog(models.Model):
             attachment_ids=log.error_file_id.ids, subtype_xmlid="mail.mt_note", message_type="comment",
         )
 
+    def _feed_rejected_summary(self):
+        """The first sentence of the message on a log with rejected rows."""
+        self.ensure_one()
+        log = self.sudo()
+        return self.env._(
+            "The core-banking feed %(file)s was imported without its %(count)s rejected row(s) "
+            "(%(updated)s customer(s) updated); every rejected row and why is in the attached "
+            "error file:",
+            file=log.filename, count=log.rejected_count, updated=log.updated_count,
+        )
+
     # ------------------------------------------------------------------
     # The engine
     # ------------------------------------------------------------------
     @api.model
-    def _feed_import(self, content, filename, mode="valid_rows", source="push"):
+    def _feed_check_kind(self, kind, expected=None):
+        """Refuse a kind of file the engine does not know (or, from a kind's
+        own method, another kind than ``expected``: a kind without its
+        override would be read as another)."""
+        kinds = self._fields["kind"].get_values(self.env)
+        if kind not in kinds or (expected and kind != expected):
+            raise UserError(self.env._(
+                "Unknown kind of core-banking file: %(kind)s (known: %(kinds)s).",
+                kind=kind, kinds=", ".join(kinds),
+            ))
+
+    @api.model
+    def _feed_kind_of_file(self, filename):
+        """The kind of a file that comes without one (the folder, a push):
+        the AUM feed, unless an addon's kind claims the file by its name."""
+        return "aum"
+
+    @api.model
+    def _feed_import(self, content, filename, mode="valid_rows", source="push", kind=None):
         """(log, imported): import ``content`` unless its checksum was
         imported already (then (that log, False)). A file that cannot be
         read gives a failed log; in ``all_or_nothing`` mode a file with
-        rejected rows is refused (UserError) and nothing is imported."""
+        rejected rows is refused (UserError) and nothing is imported.
+        ``kind``: the file's kind, by default the one its name says."""
         self._feed_check_access()
+        kind = kind or self._feed_kind_of_file(filename)
+        self._feed_check_kind(kind)
         started = time.monotonic()
         checksum = hashlib.sha256(content).hexdigest()
         self.env.execute_query(SQL("SELECT pg_advisory_xact_lock(%s)", FEED_LOCK))
         done = self._feed_done_log(checksum)
         if done:
             return done, False
-        values = {"filename": filename, "checksum": checksum, "source": source}
+        values = {"filename": filename, "checksum": checksum, "source": source, "kind": kind}
         try:
             with self.env.cr.savepoint():
-                self._feed_stage(content, filename)
+                self._feed_stage(content, filename, kind=kind)
                 staged = time.monotonic()
-                stats = self._feed_classify()
+                stats = self._feed_classify(kind=kind)
         except (UserError, ValidationError, psycopg2.DataError) as error:
             message = error.args[0] if isinstance(error, (UserError, ValidationError)) else str(error)
             log = self.sudo().create(dict(
@@ -582,24 +621,20 @@ class StarTierFeedLog(models.Model):
         # the error file and the message in head office's language when no
         # one in particular imports (the scheduled action)
         this = self.with_context(lang=self._feed_lang())
-        rows = this._feed_rejected_rows(limit=PREVIEW_ROWS) if stats["rejected"] else []
+        rows = this._feed_rejected_rows(limit=PREVIEW_ROWS, kind=kind) if stats["rejected"] else []
         if stats["rejected"] and mode == "all_or_nothing":
             raise UserError(this._feed_refusal_message(stats, rows))
         checked = time.monotonic()
-        updated = self._feed_apply()
+        updated = self._feed_apply(kind=kind)
         _logger.info(
-            "Core-banking feed %s: %s rows read and staged in %.1f s, checked in %.1f s, %s applied in %.1f s.",
-            filename, stats["rows"], staged - started, checked - staged, updated, time.monotonic() - checked,
+            "Core-banking feed %s (%s): %s rows read and staged in %.1f s, checked in %.1f s, %s applied in %.1f s.",
+            filename, kind, stats["rows"], staged - started, checked - staged, updated, time.monotonic() - checked,
         )
-        log = self.sudo().create(dict(
-            values, state="done", row_count=stats["rows"], updated_count=updated,
-            unchanged_count=stats["unchanged"], stale_count=stats["stale"],
-            rejected_count=stats["rejected"], feed_date=stats["feed_date"],
-        ))
+        log = self.sudo().create(dict(values, state="done", **self._prepare_feed_log_vals(kind, stats, updated)))
         if stats["rejected"]:
             log.error_file_id = self.env["ir.attachment"].sudo().create({
                 "name": self._feed_error_filename(filename),
-                "raw": this._feed_error_file(),
+                "raw": this._feed_error_file(kind=kind),
                 "mimetype": "text/csv",
                 "res_model": self._name,
                 "res_id": log.id,
@@ -608,6 +643,15 @@ class StarTierFeedLog(models.Model):
         log.duration = time.monotonic() - started
         log.with_context(lang=this.env.lang)._feed_notify(rows)
         return log, True
+
+    @api.model
+    def _prepare_feed_log_vals(self, kind, stats, updated):
+        """The counts a done log keeps, from the classification's ``stats``
+        and the ``updated`` count the application returned."""
+        return {
+            "row_count": stats["rows"], "updated_count": updated, "unchanged_count": stats["unchanged"],
+            "stale_count": stats["stale"], "rejected_count": stats["rejected"], "feed_date": stats["feed_date"],
+        }
 
     @api.model
     def _feed_done_log(self, checksum):
@@ -630,11 +674,28 @@ class StarTierFeedLog(models.Model):
 
     # Reading --------------------------------------------------------------
     @api.model
-    def _feed_read(self, content, filename, fast_xlsx=True):
-        """Yield (line, customer number, as-of date, AUM, has-business) as
-        text, the file's line numbers (the header is line 1), blank rows
-        skipped; one row at a time, whatever the file's size. An XLSX file is
-        read by the fast reader unless ``fast_xlsx`` is False (openpyxl)."""
+    def _feed_headers(self, kind="aum"):
+        """{column: accepted headers (lower case)} of a kind of file, in the
+        order of the staging table's columns."""
+        self._feed_check_kind(kind, "aum")
+        return HEADERS
+
+    @api.model
+    def _feed_column_labels(self, kind="aum"):
+        """The column titles of the error file, in _feed_headers' order."""
+        return [
+            self.env._("Customer Number"), self.env._("As-of Date"), self.env._("AUM"), self.env._("Has Business"),
+        ]
+
+    @api.model
+    def _feed_read(self, content, filename, fast_xlsx=True, kind="aum"):
+        """Yield (line, *the columns of _feed_headers) as text, e.g. (line,
+        customer number, as-of date, AUM, has-business), the file's line
+        numbers (the header is line 1), blank rows skipped; one row at a
+        time, whatever the file's size. An XLSX file is read by the fast
+        reader unless ``fast_xlsx`` is False (openpyxl)."""
+        headers = self._feed_headers(kind)
+        expected_columns = tuple(headers)
         name = (filename or "").lower()
         if content[:4] == b"\xd0\xcf\x11\xe0" or name.endswith(".xls"):
             raise UserError(self.env._("Excel 97-2003 files (.xls) are not read: save the file as XLSX or CSV."))
@@ -653,16 +714,16 @@ class StarTierFeedLog(models.Model):
         columns = {}
         for index, title in enumerate(header):
             key = str(title if title is not None else "").strip().lower()
-            for column, aliases in HEADERS.items():
+            for column, aliases in headers.items():
                 if key in aliases and column not in columns:
                     columns[column] = index
-        missing = [c for c in COLUMNS if c not in columns]
+        missing = [c for c in expected_columns if c not in columns]
         if missing:
             raise UserError(self.env._(
                 "The file lacks the column(s) %(columns)s. Expected headers: %(expected)s.",
-                columns=", ".join(missing), expected=", ".join(COLUMNS),
+                columns=", ".join(missing), expected=", ".join(expected_columns),
             ))
-        i_number, i_date, i_aum, i_flag = (columns[c] for c in COLUMNS)
+        pick = operator.itemgetter(*(columns[c] for c in expected_columns))
         width = max(columns.values()) + 1
         for line, values in rows:
             if cell:
@@ -673,7 +734,7 @@ class StarTierFeedLog(models.Model):
                 continue
             if len(values) < width:
                 values = values + [""] * (width - len(values))
-            yield line, values[i_number], values[i_date], values[i_aum], values[i_flag]
+            yield line, *pick(values)
 
     @api.model
     def _feed_csv_rows(self, content):
@@ -744,9 +805,10 @@ class StarTierFeedLog(models.Model):
 
     # Staging, checking, applying -------------------------------------------
     @api.model
-    def _feed_stage(self, content, filename):
+    def _feed_stage(self, content, filename, kind="aum"):
         """COPY the file's rows, as raw text, into the temporary table
-        star_tier_feed_stage; returns how many rows."""
+        star_tier_feed_stage (line, then the kind's columns); returns how
+        many rows."""
         cr = self.env.cr
         self.env.flush_all()
         # the statements below run once over many rows: compiling them (JIT)
@@ -756,18 +818,15 @@ class StarTierFeedLog(models.Model):
         cr.execute(SQL("SET LOCAL work_mem = '64MB'"))
         self._feed_drop()
         cr.execute(SQL(
-            """
-            CREATE TEMPORARY TABLE star_tier_feed_stage (
-                line integer, customer_number text, as_of_date text, aum text, has_business text
-            ) ON COMMIT DROP
-            """
+            "CREATE TEMPORARY TABLE star_tier_feed_stage (line integer, %s) ON COMMIT DROP",
+            SQL(", ").join(SQL("%s text", SQL.identifier(column)) for column in self._feed_headers(kind)),
         ))
         try:
-            count = self._feed_copy(self._feed_read(content, filename))
+            count = self._feed_copy(self._feed_read(content, filename, kind=kind))
         except XlsxFallback as reason:
             _logger.info("Core-banking feed %s: read with openpyxl (%s).", filename, reason)
             cr.execute(SQL("TRUNCATE star_tier_feed_stage"))
-            count = self._feed_copy(self._feed_read(content, filename, fast_xlsx=False))
+            count = self._feed_copy(self._feed_read(content, filename, fast_xlsx=False, kind=kind))
         cr.execute(SQL("ANALYZE star_tier_feed_stage"))
         return count
 
@@ -801,11 +860,47 @@ class StarTierFeedLog(models.Model):
         return count
 
     @api.model
-    def _feed_classify(self):
+    def _feed_sql_dates(self, texts):
+        """SELECT (date_text, as_of) of the distinct texts of ``texts`` (an
+        SQL query of one text column, date_text): each parsed once, into a
+        real calendar day (no 30 February), never by a cast that fails; NULL
+        when it is no date. YYYY-MM-DD, YYYY/MM/DD and YYYYMMDD."""
+        return SQL(
+            """
+            SELECT date_text,
+                   CASE WHEN ymd[1] >= 1 AND ymd[2] BETWEEN 1 AND 12 AND ymd[3] >= 1 THEN
+                        CASE WHEN ymd[3] <= extract(day FROM make_date(ymd[1], ymd[2], 1)
+                                                         + interval '1 month - 1 day')
+                             THEN make_date(ymd[1], ymd[2], ymd[3]) END
+                   END AS as_of
+              FROM (
+                  SELECT date_text,
+                         CASE WHEN date_text ~ '^[0-9]{4}[-/][0-9]{1,2}[-/][0-9]{1,2}$'
+                              THEN regexp_split_to_array(date_text, '[-/]')::int[]
+                              WHEN date_text ~ '^[0-9]{8}$'
+                              THEN ARRAY[left(date_text, 4), substr(date_text, 5, 2), right(date_text, 2)]::int[]
+                         END AS ymd
+                    FROM (SELECT DISTINCT date_text FROM (%s) AS texts) AS distinct_dates
+                  -- parsed once, not once per use of ymd
+                  OFFSET 0
+              ) AS split
+            """,
+            texts,
+        )
+
+    @api.model
+    def _feed_classify(self, kind="aum"):
         """Classify every staged row in one statement into the temporary
         table star_tier_feed_row: ``rejected`` (with the reasons), ``stale``
         (older than the figures held), ``unchanged`` or ``updated``. Every row
-        gets exactly one status. Returns the counts."""
+        gets exactly one status. Returns the counts (rows, updated,
+        unchanged, stale, rejected, feed_date).
+
+        The table has at least: line, partner_id, reasons (the codes of
+        _feed_reason_labels), dup_count and dup_lines (the values of their
+        %(count)s and %(lines)s), status. This is the AUM feed's; another
+        kind overrides it."""
+        self._feed_check_kind(kind, "aum")
         cr = self.env.cr
         self.env["res.partner"].flush_model(["customer_number", "aum_daily_avg", "aum_date", "has_business"])
         cr.execute(SQL("DROP TABLE IF EXISTS star_tier_feed_row"))
@@ -814,8 +909,7 @@ class StarTierFeedLog(models.Model):
             CREATE TEMPORARY TABLE star_tier_feed_row ON COMMIT DROP AS
             WITH parsed AS MATERIALIZED (
                 SELECT line, number, date_text, aum_text, flag_text,
-                       CASE WHEN aum_text ~ '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?$'
-                            THEN round(aum_text::numeric, 2) END AS aum
+                       CASE WHEN aum_text ~ %(amount_pattern)s THEN round(aum_text::numeric, 2) END AS aum
                   FROM (
                       SELECT line,
                              btrim(coalesce(customer_number, '')) AS number,
@@ -825,27 +919,10 @@ class StarTierFeedLog(models.Model):
                         FROM star_tier_feed_stage
                   ) AS stage
             ), dates AS MATERIALIZED (
-                -- a day's file has one date or a few: each is parsed once,
-                -- into a real calendar day (no 30 February), never by a
-                -- cast that fails (MATERIALIZED: computed here, not pasted
-                -- into every use below, which is three times slower)
-                SELECT date_text,
-                       CASE WHEN ymd[1] >= 1 AND ymd[2] BETWEEN 1 AND 12 AND ymd[3] >= 1 THEN
-                            CASE WHEN ymd[3] <= extract(day FROM make_date(ymd[1], ymd[2], 1)
-                                                             + interval '1 month - 1 day')
-                                 THEN make_date(ymd[1], ymd[2], ymd[3]) END
-                       END AS as_of
-                  FROM (
-                      SELECT date_text,
-                             CASE WHEN date_text ~ '^[0-9]{4}[-/][0-9]{1,2}[-/][0-9]{1,2}$'
-                                  THEN regexp_split_to_array(date_text, '[-/]')::int[]
-                                  WHEN date_text ~ '^[0-9]{8}$'
-                                  THEN ARRAY[left(date_text, 4), substr(date_text, 5, 2), right(date_text, 2)]::int[]
-                             END AS ymd
-                        FROM (SELECT DISTINCT date_text FROM parsed) AS distinct_dates
-                      -- parsed once, not once per use of ymd
-                      OFFSET 0
-                  ) AS split
+                -- a day's file has one date or a few: each is parsed once
+                -- (MATERIALIZED: computed here, not pasted into every use
+                -- below, which is three times slower)
+                %(dates)s
             ), flags AS MATERIALIZED (
                 SELECT flag_text, flag_text = ANY(%(true_words)s) AS flag,
                        flag_text = ANY(%(flag_words)s) AS flag_ok
@@ -894,7 +971,8 @@ class StarTierFeedLog(models.Model):
               FROM checked
             """,
             true_words=TRUE_WORDS, flag_words=TRUE_WORDS + FALSE_WORDS,
-            today=self.env["bank.branch"]._bank_today(), max_aum=MAX_AUM,
+            today=self.env["bank.branch"]._bank_today(), max_aum=MAX_AUM, amount_pattern=AMOUNT_PATTERN,
+            dates=self._feed_sql_dates(SQL("SELECT date_text FROM parsed")),
         ))
         cr.execute(SQL("ANALYZE star_tier_feed_row"))
         rows, updated, unchanged, stale, rejected, feed_date = self.env.execute_query(SQL(
@@ -914,10 +992,13 @@ class StarTierFeedLog(models.Model):
         }
 
     @api.model
-    def _feed_apply(self):
+    def _feed_apply(self, kind="aum"):
         """Write the ``updated`` rows on the customers, one UPDATE per chunk
         of customer ids. The feed's fields are the feed's to write (the
-        caller was checked to be head office or the scheduled action)."""
+        caller was checked to be head office or the scheduled action).
+        Returns how many were written. This is the AUM feed's; another kind
+        overrides it."""
+        self._feed_check_kind(kind, "aum")
         lowest, highest = self.env.execute_query(SQL(
             "SELECT min(partner_id), max(partner_id) FROM star_tier_feed_row WHERE status = 'updated'"
         ))[0]
@@ -971,11 +1052,12 @@ class StarTierFeedLog(models.Model):
         }
 
     @api.model
-    def _feed_sql_rejected(self):
-        """The rejected rows in line order: line, the raw values, the reasons."""
+    def _feed_sql_rejected(self, kind="aum"):
+        """The rejected rows in line order: line, the raw values (the
+        columns of _feed_headers), the reasons."""
         return SQL(
             """
-            SELECT r.line, s.customer_number, s.as_of_date, s.aum, s.has_business,
+            SELECT r.line, %(columns)s,
                    array_to_string(ARRAY(
                        SELECT replace(replace(%(labels)s::jsonb ->> u.code, %(count_mark)s,
                                               coalesce(r.dup_count::text, '')),
@@ -991,25 +1073,26 @@ class StarTierFeedLog(models.Model):
           ORDER BY r.line
             """,
             labels=json.dumps(self._feed_reason_labels()), count_mark="%(count)s", lines_mark="%(lines)s",
+            columns=SQL(", ").join(SQL.identifier("s", column) for column in self._feed_headers(kind)),
         )
 
     @api.model
-    def _feed_rejected_rows(self, limit=PREVIEW_ROWS):
-        """The first ``limit`` rejected rows, as dicts."""
-        return self.env.execute_query_dict(SQL("%s LIMIT %s", self._feed_sql_rejected(), limit))
+    def _feed_rejected_rows(self, limit=PREVIEW_ROWS, kind="aum"):
+        """The first ``limit`` rejected rows, as dicts (line, the kind's
+        columns, reason)."""
+        return self.env.execute_query_dict(SQL("%s LIMIT %s", self._feed_sql_rejected(kind), limit))
 
     @api.model
-    def _feed_error_file(self):
+    def _feed_error_file(self, kind="aum"):
         """Every rejected row as CSV (UTF-8 with a BOM, for Excel): line, the
         raw values, why; streamed out of PostgreSQL with COPY."""
         buffer = io.BytesIO()
         buffer.write(codecs.BOM_UTF8)
         header = io.StringIO()
         csv.writer(header, lineterminator="\n").writerow([
-            self.env._("Line"), self.env._("Customer Number"), self.env._("As-of Date"), self.env._("AUM"),
-            self.env._("Has Business"), self.env._("Reason"),
+            self.env._("Line"), *self._feed_column_labels(kind), self.env._("Reason"),
         ])
         buffer.write(header.getvalue().encode())
-        copy_sql = SQL("COPY (%s) TO STDOUT WITH (FORMAT csv)", self._feed_sql_rejected())
+        copy_sql = SQL("COPY (%s) TO STDOUT WITH (FORMAT csv)", self._feed_sql_rejected(kind))
         self.env.cr._obj.copy_expert(self.env.cr.mogrify(copy_sql).decode(), buffer)
         return buffer.getvalue()

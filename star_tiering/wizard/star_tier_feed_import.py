@@ -7,7 +7,9 @@ the first rejected rows and why, and an error file with all of them. They
 then import either nothing unless every row is valid, or only the valid rows.
 Preview and import run on the feed's engine (star.tier.feed.log), the one the
 scheduled action and the push use: the rows are checked in SQL, never one
-transient record per row, so a large file fits in a web request.
+transient record per row, so a large file fits in a web request. Other kinds
+of core-banking files (``kind``, added by other addons) go through the same
+screens.
 """
 import base64
 import hashlib
@@ -22,6 +24,10 @@ class StarTierFeedImport(models.TransientModel):
     _name = "star.tier.feed.import"
     _description = "Import the Core-Banking AUM Feed"
 
+    kind = fields.Selection(
+        selection=lambda self: self.env["star.tier.feed.log"]._fields["kind"]._description_selection(self.env),
+        string="File Kind", required=True, default="aum",
+    )
     file = fields.Binary(string="Feed File", required=True)
     filename = fields.Char()
     state = fields.Selection(
@@ -71,13 +77,20 @@ class StarTierFeedImport(models.TransientModel):
         Log = self.env["star.tier.feed.log"]
         Log._feed_check_access()
         content = self._content()
-        Log._feed_stage(content, self.filename)
-        stats = Log._feed_classify()
-        rows = Log._feed_rejected_rows(limit=PREVIEW_ROWS) if stats["rejected"] else []
-        error_file = Log._feed_error_file() if stats["rejected"] else False
+        Log._feed_check_kind(self.kind)
+        Log._feed_stage(content, self.filename, kind=self.kind)
+        stats = Log._feed_classify(kind=self.kind)
+        rows = Log._feed_rejected_rows(limit=PREVIEW_ROWS, kind=self.kind) if stats["rejected"] else []
+        error_file = Log._feed_error_file(kind=self.kind) if stats["rejected"] else False
         Log._feed_drop()
         self.error_line_ids.unlink()
-        self.write({
+        self.write(self._prepare_preview_vals(stats, rows, error_file, content))
+        return self._reopen()
+
+    def _prepare_preview_vals(self, stats, rows, error_file, content):
+        """The preview's counts, first rejected rows and error file."""
+        Log = self.env["star.tier.feed.log"]
+        return {
             "state": "preview",
             "row_count": stats["rows"],
             "update_count": stats["updated"],
@@ -88,36 +101,31 @@ class StarTierFeedImport(models.TransientModel):
             "error_file": base64.b64encode(error_file) if error_file else False,
             "error_filename": Log._feed_error_filename(self.filename or "feed.csv") if error_file else False,
             "previous_log_id": Log._feed_done_log(hashlib.sha256(content).hexdigest()).id,
-        })
-        return self._reopen()
+        }
 
     @api.model
     def _prepare_line_vals(self, row):
-        return {
-            "row_number": row["line"],
-            "customer_number": row["customer_number"],
-            "as_of_date": row["as_of_date"],
-            "aum": row["aum"],
-            "has_business": row["has_business"],
-            "message": row["reason"],
-        }
+        """A rejected row (line, the columns of its kind, reason) as a line:
+        the columns the line model shows, of whichever kind."""
+        Line = self.env["star.tier.feed.import.line"]
+        vals = {"row_number": row["line"], "message": row["reason"]}
+        vals.update({
+            column: value for column, value in row.items()
+            if column not in ("line", "reason") and column in Line._fields
+        })
+        return vals
 
     def action_import(self):
         self.ensure_one()
         if self.state != "preview":
             self.action_preview()
         log, imported = self.env["star.tier.feed.log"]._feed_import(
-            self._content(), self.filename or "feed.csv", mode=self.import_mode, source="upload",
+            self._content(), self.filename or "feed.csv", mode=self.import_mode, source="upload", kind=self.kind,
         )
         if log.state == "failed":
             raise UserError(log.message)
         if imported:
-            result = self.env._(
-                "%(updated)s customer(s) updated, %(unchanged)s unchanged, %(stale)s older than the data held "
-                "(skipped), %(errors)s invalid row(s) skipped.",
-                updated=log.updated_count, unchanged=log.unchanged_count, stale=log.stale_count,
-                errors=log.rejected_count,
-            )
+            result = self._import_result(log)
         else:
             result = self.env._(
                 "This file was imported already (%(file)s, %(date)s): nothing was imported again.",
@@ -125,6 +133,15 @@ class StarTierFeedImport(models.TransientModel):
             )
         self.write({"state": "done", "log_id": log.id, "result": result})
         return self._reopen()
+
+    def _import_result(self, log):
+        """What an import did, in a sentence."""
+        return self.env._(
+            "%(updated)s customer(s) updated, %(unchanged)s unchanged, %(stale)s older than the data held "
+            "(skipped), %(errors)s invalid row(s) skipped.",
+            updated=log.updated_count, unchanged=log.unchanged_count, stale=log.stale_count,
+            errors=log.rejected_count,
+        )
 
     def action_open_log(self):
         self.ensure_one()
