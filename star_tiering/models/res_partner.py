@@ -190,6 +190,7 @@ class ResPartner(models.Model):
                 role = line and line[role_field]
                 if not role or (partner.branch_id.id, role, vals[field_name]) not in holders:
                     user = self.env["res.users"].sudo().browse(vals[field_name])
+                    no_role = self.env._("none")
                     raise UserError(self.env._(
                         "%(user)s cannot own %(customer)s: a %(tier)s customer of %(branch)s is owned by a "
                         "member of staff of that branch in the tier's role (%(role)s).",
@@ -197,7 +198,7 @@ class ResPartner(models.Model):
                         tier=dict(self._fields["star_tier"]._description_selection(self.env)).get(partner.star_tier),
                         branch=partner.branch_id.display_name,
                         role=dict(self.env["res.users"]._fields["bank_role"]._description_selection(self.env)).get(
-                            role, self.env._("none")),
+                            role, no_role),
                     ))
 
     @api.model_create_multi
