@@ -20,10 +20,20 @@ CUSTOMERS = "/web#action=star_tiering.action_bank_customers"
 class TestCallTrackingTour(HttpCase):
     def test_call_sheet_day(self):
         env = self.env(context=dict(self.env.context, no_reset_password=True))
+        # the tour logs a call at the real "now": a calendar where every day is
+        # a working day, so that the test passes on a weekend or a holiday too
+        every_day = env["resource.calendar"].create({
+            "name": "Tour: every day", "tz": "Asia/Shanghai",
+            "attendance_ids": [(5, 0, 0)] + [
+                (0, 0, {"name": str(day), "dayofweek": str(day), "hour_from": 0, "hour_to": 23.99,
+                        "day_period": "morning"})
+                for day in range(7)
+            ],
+        })
         branch = env["bank.branch"].create({
             "name": "Tour Branch", "code": "TOUR-CT",
             "parent_id": env.ref("star_tiering.branch_head_office").id,
-            "call_daily_quota": 1,
+            "call_daily_quota": 1, "resource_calendar_id": every_day.id,
         })
 
         def user(login, name, role):
