@@ -1,8 +1,8 @@
 {
     "name": "Call Tracking",
-    "summary": "Phone marketing call log, 60-second effective calls, a daily quota of "
-    "effective customers and the day's tracking sheet signed by the accounting "
-    "supervisor and the branch president",
+    "summary": "Phone marketing: monthly screening from the core-banking holdings, the call "
+    "log with 60-second effective calls, a daily quota of effective customers and the "
+    "day's tracking sheet signed by the accounting supervisor and the branch president",
     "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "website": "https://example.com/retail-bank/call_tracking",
