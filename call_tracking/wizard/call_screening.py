@@ -524,37 +524,60 @@ class CallScreeningWizard(models.TransientModel):
             """,
             cand=CAND, todo=TODO,
         ))[0]
+        # the selections to pre-register: their to-dos are written first, then
+        # the pre-registrations that point to them (one pass over each table)
         cr.execute(SQL(
-            "CREATE TEMPORARY TABLE %s (plan_id integer, partner_id integer, purpose varchar) ON COMMIT DROP",
-            NEW,
+            """
+            CREATE TEMPORARY TABLE %(new)s ON COMMIT DROP AS
+            SELECT c.partner_id, c.purpose, NULL::integer AS activity_id
+              FROM %(cand)s c
+              JOIN %(todo)s t ON t.partner_id = c.partner_id
+             WHERE NOT c.planned AND t.user_id IS NOT NULL AND t.planned_date IS NOT NULL
+            """,
+            cand=CAND, todo=TODO, new=NEW,
         ))
         now = cr.now()
+        activities = self._screening_insert_activities(now) if cr.rowcount else 0
         cr.execute(SQL(
             """
             WITH ins AS (
-                INSERT INTO call_plan (partner_id, branch_id, month, purpose, planned_date, user_id,
+                INSERT INTO call_plan (partner_id, branch_id, month, purpose, planned_date, user_id, activity_id,
                                        product_type, maturity_date, amount, product_count, filter_id,
                                        create_uid, create_date, write_uid, write_date)
-                SELECT c.partner_id, c.sub_branch_id, %(month)s, c.purpose, t.planned_date, t.user_id,
+                SELECT c.partner_id, c.sub_branch_id, %(month)s, c.purpose, t.planned_date, t.user_id, n.activity_id,
                        c.product_type, c.maturity_date, c.amount, c.product_count,
                        CASE WHEN c.purpose = 'targeted' THEN %(filter)s::int END,
                        %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM %(cand)s c
-                  JOIN %(todo)s t ON t.partner_id = c.partner_id
-                 WHERE NOT c.planned AND t.user_id IS NOT NULL AND t.planned_date IS NOT NULL
+                  FROM %(new)s n
+                  JOIN %(cand)s c ON c.partner_id = n.partner_id AND c.purpose = n.purpose
+                  JOIN %(todo)s t ON t.partner_id = n.partner_id
                  -- one order for every run: concurrent runs wait for each
-                 -- other's rows instead of deadlocking
-              ORDER BY c.partner_id, c.purpose
+                 -- other's rows instead of deadlocking. A row another run
+                 -- committed meanwhile is a serialization failure (repeatable
+                 -- read), and the request is replayed: "planned" above then
+                 -- sees it, and no second to-do is left behind.
+              ORDER BY n.partner_id, n.purpose
                     ON CONFLICT (partner_id, purpose, month) DO NOTHING
-             RETURNING id, partner_id, purpose
+             RETURNING partner_id
+            ), kept AS (
+                SELECT DISTINCT partner_id FROM ins
+            ), counted AS (
+                SELECT count(*) AS created FROM ins
+            ), dropped AS (
+                -- belt and braces: a to-do whose every pre-registration was
+                -- refused is not left behind
+                DELETE FROM mail_activity a
+                 USING (SELECT DISTINCT activity_id, partner_id FROM %(new)s) n
+                 WHERE a.id = n.activity_id AND n.partner_id NOT IN (SELECT partner_id FROM kept)
+             RETURNING a.id
             )
-            INSERT INTO %(new)s (plan_id, partner_id, purpose) SELECT id, partner_id, purpose FROM ins
+            SELECT (SELECT created FROM counted), (SELECT count(*) FROM dropped)
             """,
             month=start, filter=self.filter_id.id or None, uid=self.env.uid, now=now,
             cand=CAND, todo=TODO, new=NEW,
         ))
-        created = cr.rowcount
-        activities = self._screening_insert_activities(now) if created else 0
+        created, dropped = cr.fetchone()
+        activities -= dropped
         self._screening_drop()
         Partner = self.env["res.partner"]
         Partner._sql_analyze("call_plan", created)
@@ -603,10 +626,11 @@ class CallScreeningWizard(models.TransientModel):
         return labels
 
     def _screening_insert_activities(self, now):
-        """One "Phone marketing call" to-do per customer newly pre-registered,
-        for the caller, due on the planned day, its note listing the purposes
-        (in the caller's language); the pre-registrations point to it.
-        Returns how many to-dos."""
+        """One "Phone marketing call" to-do per customer to pre-register (the
+        temporary table of the new selections), for the caller, due on the
+        planned day, its note listing the purposes (in the caller's
+        language); its id is kept on the selections, for their
+        pre-registrations. Returns how many to-dos."""
         activity_type = self.env.ref("call_tracking.mail_activity_type_phone_marketing")
         labels = self._screening_labels()
         default_lang = self.env.lang if self.env.lang in labels else next(iter(labels), "en_US")
@@ -649,10 +673,9 @@ class CallScreeningWizard(models.TransientModel):
                   JOIN res_partner p ON p.id = t.partner_id
              RETURNING id, res_id
             )
-            UPDATE call_plan cp SET activity_id = act.id
+            UPDATE %(new)s n SET activity_id = act.id
               FROM act
-              JOIN %(new)s n ON n.partner_id = act.res_id
-             WHERE cp.id = n.plan_id
+             WHERE n.partner_id = act.res_id
             """,
             labels=json.dumps(labels), lang=default_lang, order=PURPOSE_ORDER,
             count_mark="%(count)s", amount_mark="%(amount)s", date_mark="%(date)s", filter_mark="%(filter)s",
@@ -660,7 +683,7 @@ class CallScreeningWizard(models.TransientModel):
             model_id=self.env["ir.model"]._get_id("res.partner"), type=activity_type.id,
             uid=self.env.uid, now=now, todo=TODO, new=NEW, cand=CAND,
         ))
-        return self.env.execute_query(SQL("SELECT count(DISTINCT partner_id) FROM %s", NEW))[0][0]
+        return self.env.execute_query(SQL("SELECT count(DISTINCT activity_id) FROM %s", NEW))[0][0]
 
     def _reopen(self):
         return {
