@@ -29,8 +29,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from generate_bank import add_db_arguments, main_language, odoo_config_args  # noqa: E402
-from generate_calls import previous_month  # noqa: E402
+from generate_bank import add_db_arguments, main_language, odoo_config_args
+from generate_calls import previous_month
 
 
 def demo_seed(seed, first):

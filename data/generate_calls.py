@@ -36,7 +36,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from generate_bank import add_db_arguments, main_language, odoo_config_args  # noqa: E402
+from generate_bank import add_db_arguments, main_language, odoo_config_args
 
 NEEDS = {
     "en_US": [
@@ -100,7 +100,7 @@ def generate_calls(env, month=None, seed=42, progress=print):
     quiet = dict(env.context, tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True,
                  mail_notrack=True, lang=lang)
     env = env(context=quiet)
-    Sheet, Call = env["call.sheet"], env["call.log"]
+    Call = env["call.log"]
     if Call.search_count([("call_start", ">=", _utc(env, first, 0, 0)),
                           ("call_start", "<", _utc(env, last + datetime.timedelta(days=1), 0, 0))], limit=1):
         raise ValueError(f"The database already has calls in {first:%Y-%m}: not generating them twice.")
