@@ -21,14 +21,21 @@ and, so that every screen has something to show:
 * the month's last working days of SB02 left unsigned (one draft, one
   submitted, one signed by the supervisor only);
 * one working day of SB03 with no call and no sheet (the cron that opens
-  sheets ran before the demo existed).
+  sheets ran before the demo existed);
+
+then the core-banking holdings file (current accounts, time deposits and
+wealth products of every customer) is imported through the feed, and head
+office screens this month (and the next, when this one has less than a week
+of working days left): the designated callers get their call to-dos.
 
 Usable from Odoo (``generate_calls(env, ...)``) or the command line::
 
     python3 data/generate_calls.py --database bank_demo [--month 2026-10]
 """
 import argparse
+import csv
 import datetime
+import io
 import os
 import random
 import sys
@@ -190,6 +197,66 @@ def generate_calls(env, month=None, seed=42, progress=print):
     return outcomes
 
 
+def holdings_rows(customers, today, seed=42):
+    """The core-banking holdings file's rows for ``customers`` [(customer
+    number, AUM)] as of the day before ``today``: for most customers a
+    current account, for about half a time deposit and for a third a wealth
+    product, maturing over the next twelve months (some this month)."""
+    rng = random.Random(f"{seed}-holdings")
+    as_of = today - datetime.timedelta(days=1)
+    for number, aum in customers:
+        aum = float(aum or 0)
+        if rng.random() < 0.85:
+            balance = round(min(aum * rng.uniform(0.05, 0.6), 900_000) + rng.uniform(0, 3000), 2)
+            yield number, "current_account", f"{balance:.2f}", "", as_of.isoformat()
+        for kind, share in (("time_deposit", 0.5), ("wealth", 0.33)):
+            if rng.random() < share:
+                amount = round(max(1000.0, aum * rng.uniform(0.1, 0.5)), -2)
+                maturity = today + datetime.timedelta(days=rng.randint(0, 365))
+                yield number, kind, f"{amount:.2f}", maturity.isoformat(), as_of.isoformat()
+
+
+def generate_holdings(env, seed=42, progress=print):
+    """Import the demo's holdings file through the core-banking feed (as the
+    scheduled action would); returns its log."""
+    today = env["bank.branch"]._bank_today()
+    env.cr.execute(
+        "SELECT customer_number, aum_daily_avg FROM res_partner "
+        "WHERE branch_id IS NOT NULL AND customer_number IS NOT NULL AND active ORDER BY customer_number"
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["customer_number", "product_type", "amount", "maturity_date", "as_of_date"])
+    writer.writerows(holdings_rows(env.cr.fetchall(), today, seed=seed))
+    filename = f"holdings_{today - datetime.timedelta(days=1):%Y-%m-%d}.csv"
+    log = env["star.tier.feed.log"]._import_content(buffer.getvalue().encode("utf-8"), filename, source="folder")
+    progress(f"  holdings: {filename}, {log.row_count:,} rows, {log.state}")
+    return log
+
+
+def screen_month(env, progress=print):
+    """Head office screens the current month (and the next one too when this
+    one has less than a week of working days left): maturities and high
+    current-account balances, to-dos for the designated callers."""
+    user = env["res.users"].search([("login", "=", "ho.personal")], limit=1) or env.user
+    today = env["bank.branch"]._bank_today()
+    months = [today.replace(day=1)]
+    sub = env["bank.branch"].search([("branch_type", "=", "sub_branch")], limit=1)
+    end = (today.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+    if sub and len(sub._working_days(today, end)) < 5:
+        months.append(end + datetime.timedelta(days=1))
+    total = 0
+    for month in months:
+        wizard = env["call.screening.wizard"].with_user(user).create({
+            "month": month, "use_deposits": True, "use_wealth": True, "use_balance": True,
+        })
+        wizard.action_preview()
+        wizard.action_create_todos()
+        total += wizard.activity_count
+        progress(f"  screening {month:%Y-%m}: {wizard.activity_count:,} call to-do(s)")
+    return total
+
+
 def main(argv=None):
     # pylint: disable=print-used  # a command-line tool: what it prints is its output
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
@@ -215,10 +282,14 @@ def main(argv=None):
         except ValueError as exc:
             print(str(exc), file=sys.stderr)
             return 3
+        if "call.screening.wizard" in env and not env["call.plan"].search_count([], limit=1):
+            generate_holdings(env, seed=args.seed)
+            summary["todos"] = screen_month(env)
         cr.commit()  # pylint: disable=invalid-commit  # a command-line tool: it owns its transaction
     print(f"Calls of {summary['month']}: {summary['calls']:,} call(s) on {summary['sheets']} sheet(s) "
           f"({summary['signed']} signed, {summary['unsigned']} not signed, {summary['short']} short, "
-          f"{summary['no_sheet']} working day(s) without a sheet) in {summary['seconds']:.1f} s.")
+          f"{summary['no_sheet']} working day(s) without a sheet) in {summary['seconds']:.1f} s; "
+          f"{summary.get('todos', 0):,} screened call to-do(s) for this month.")
     return 0
 
 
