@@ -23,6 +23,9 @@ and, so that every screen has something to show:
 * one working day of SB03 with no call and no sheet (the cron that opens
   sheets ran before the demo existed);
 
+the current month's working days before today likewise (all signed), so
+that the morning meeting and the week's leaderboard have figures;
+
 then the core-banking holdings file (current accounts, time deposits and
 wealth products of every customer) is imported through the feed, and head
 office screens this month (and the next, when this one has less than a week
@@ -92,15 +95,19 @@ def _utc(env, day, hour, minute, second=0):
     return start + datetime.timedelta(hours=hour, minutes=minute, seconds=second)
 
 
-def generate_calls(env, month=None, seed=42, progress=print):
+def generate_calls(env, month=None, seed=42, progress=print, until_yesterday=False):
     """Create the calls and sheets of ``month`` (a date in it; default: the
-    bank's previous month) for every sub-branch; see the module doc. Does
-    not commit. Returns a summary dict."""
+    bank's previous month) for every sub-branch; see the module doc. With
+    ``until_yesterday``, ``month`` is the current one, up to the bank's
+    yesterday, every day signed (the morning meeting and the week's
+    leaderboard have figures). Does not commit. Returns a summary dict."""
     progress = progress or (lambda *_a, **_k: None)
     today = env["bank.branch"]._bank_today()
     first, last = previous_month(today) if month is None else (
         month.replace(day=1), (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
         - datetime.timedelta(days=1))
+    if until_yesterday:
+        last = min(last, today - datetime.timedelta(days=1))
     if last >= today:
         raise ValueError(f"{first:%Y-%m} is not over yet (the bank's today is {today}).")
     lang = "zh_CN" if main_language(env.cr) == "zh_CN" else "en_US"
@@ -130,9 +137,11 @@ def generate_calls(env, month=None, seed=42, progress=print):
             continue
         days = sub._working_days(first, last)
         # the one day without a sheet, and the unsigned end of the month
-        no_sheet = {days[len(days) // 2]} if index == 2 else set()
+        if not days:
+            continue
+        no_sheet = {days[len(days) // 2]} if index == 2 and not until_yesterday else set()
         unsigned = dict(zip(days[-3:], ("supervisor_signed", "submitted", "draft"), strict=False)) \
-            if index == 1 else {}
+            if index == 1 and not until_yesterday else {}
         short_days = set(rng.sample(days, 2)) if len(days) > 4 else set()
         threshold = sub.call_effective_seconds
         for day in days:
@@ -282,6 +291,11 @@ def main(argv=None):
         except ValueError as exc:
             print(str(exc), file=sys.stderr)
             return 3
+        if month is None:
+            this_month = env["bank.branch"]._bank_today().replace(day=1)
+            current = generate_calls(env, month=this_month, seed=args.seed, until_yesterday=True)
+            for key in ("sheets", "calls", "signed", "short"):
+                summary[key] += current[key]
         if "call.screening.wizard" in env and not env["call.plan"].search_count([], limit=1):
             generate_holdings(env, seed=args.seed)
             summary["todos"] = screen_month(env)

@@ -106,6 +106,55 @@ class Chrome:
         shutil.rmtree(self.profile, ignore_errors=True)
 
 
+FIND_TEXT = """[...document.querySelectorAll(%s)].find(
+    el => el.offsetParent !== null && el.textContent.includes(%s))"""
+FOCUS = "(() => { const el = document.querySelector(%s); el.focus(); el.select(); return true; })()"
+CHANGE = """(() => { const el = document.querySelector(%s);
+    el.dispatchEvent(new Event('change', {bubbles: true})); el.blur(); return true; })()"""
+
+
+def run_steps(chrome, args):
+    """Play the --steps file (see --help): a walk through a screen, with
+    screenshots along the way."""
+    # pylint: disable=print-used  # a command-line tool: what it prints is its output
+    with open(args.steps, encoding="utf-8") as handle:
+        lines = [line.strip() for line in handle if line.strip() and not line.startswith("#")]
+    for line in lines:
+        verb, _sep, rest = line.partition(" ")
+        time.sleep(args.settle if verb in ("click", "clicktext", "fill", "shot") else 0)
+        if verb == "sleep":
+            time.sleep(float(rest))
+        elif verb == "wait":
+            if not chrome.wait_for(rest, args.timeout):
+                sys.exit(f"step {line!r}: not found")
+        elif verb == "click":
+            if not chrome.wait_for(rest, args.timeout):
+                sys.exit(f"step {line!r}: not found")
+            chrome.send("Runtime.evaluate", expression=f"document.querySelector({json.dumps(rest)}).click()")
+        elif verb == "clicktext":
+            selector, _sep, text = rest.partition(" | ")
+            found = chrome.send("Runtime.evaluate", returnByValue=True, expression=(
+                f"(() => {{ const el = {FIND_TEXT % (json.dumps(selector), json.dumps(text))};"
+                " if (!el) return false; el.click(); return true; })()"))
+            if not found.get("result", {}).get("value"):
+                sys.exit(f"step {line!r}: no {selector!r} containing {text!r}")
+        elif verb == "fill":
+            selector, _sep, text = rest.partition(" | ")
+            if not chrome.wait_for(selector, args.timeout):
+                sys.exit(f"step {line!r}: not found")
+            # typed as a person types: the field's own input events
+            chrome.send("Runtime.evaluate", expression=FOCUS % json.dumps(selector))
+            chrome.send("Input.insertText", text=text)
+            chrome.send("Runtime.evaluate", expression=CHANGE % json.dumps(selector))
+        elif verb == "shot":
+            shot = chrome.send("Page.captureScreenshot", format="png")
+            with open(rest, "wb") as out:
+                out.write(base64.b64decode(shot["data"]))
+            print(rest)
+        else:
+            sys.exit(f"unknown step {line!r}")
+
+
 def main():
     # pylint: disable=print-used  # a command-line tool: what it prints is its output
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -120,6 +169,10 @@ def main():
     parser.add_argument("--timeout", type=float, default=60)
     parser.add_argument("--settle", type=float, default=1.5, help="seconds to let the screen settle")
     parser.add_argument("--click", action="append", default=[], help="CSS selector to click, in order")
+    parser.add_argument("--steps", help="a file of steps, one a line, run after --click: 'click SELECTOR', "
+                        "'clicktext SELECTOR | TEXT' (the first SELECTOR match containing TEXT), 'fill SELECTOR "
+                        "| TEXT' (types TEXT into the field), 'wait SELECTOR', 'sleep SECONDS', 'shot FILE.png'")
+    parser.add_argument("--tz", default="Asia/Shanghai", help="the browser's time zone (default the bank's)")
     parser.add_argument("--width", type=int, default=1440)
     parser.add_argument("--height", type=int, default=900)
     args = parser.parse_args()
@@ -128,6 +181,8 @@ def main():
     chrome = Chrome(args.width, args.height)
     try:
         host = re.sub(r"^https?://([^:/]+).*", r"\1", args.url)
+        # the web client shows times in the browser's time zone: the bank's
+        chrome.send("Emulation.setTimezoneOverride", timezoneId=args.tz)
         chrome.send("Network.enable")
         chrome.send("Network.setCookie", name="session_id", value=session, domain=host, path="/")
         chrome.send("Page.navigate", url=args.url + args.path)
@@ -138,6 +193,8 @@ def main():
             if not chrome.wait_for(selector, args.timeout):
                 sys.exit(f"cannot click {selector!r}: not found")
             chrome.send("Runtime.evaluate", expression=f"document.querySelector({json.dumps(selector)}).click()")
+        if args.steps:
+            run_steps(chrome, args)
         time.sleep(args.settle)
         shot = chrome.send("Page.captureScreenshot", format="png")
         with open(args.out, "wb") as handle:
