@@ -184,12 +184,16 @@ class CallSheetXlsxReport(models.AbstractModel):
                     if kind == "text":
                         widths[col] = max(widths[col], min(_display_width(value) + 1, 40))
             row += 1
+        # the labels of the figures above the calls fit their column too
+        for col, label in ((0, "Sub-branch"), (0, "Quota"), (2, "Calls"), (4, "Date"),
+                           (4, "Effective Customers"), (7, "Status"), (7, "Shortfall")):
+            widths[col] = max(widths[col], _display_width(self.env._(label)) + 1)  # pylint: disable=translation-required
         for col, width in enumerate(widths):
             ws.set_column(col, col, width)
 
         if sheet.shortfall_reason:
             row += 1
-            ws.write(row, 0, self.env._("Reason for the Shortfall"), formats["label"])
+            ws.merge_range(row, 0, row, 2, self.env._("Reason for the Shortfall"), formats["label"])
             ws.merge_range(row, 3, row, LAST_COL, sheet.shortfall_reason, formats["value"])
         row = self._write_signatures(ws, formats, sheet, row + 2)
         self._print_setup(ws, company.name, title, sheet)
