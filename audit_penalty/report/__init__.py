@@ -1,0 +1,1 @@
+from . import audit_bulletin_xlsx
