@@ -284,7 +284,8 @@ class AuditPenalty(models.Model):
                               penalty=self.display_name)
         if self.contest_state != "none":
             return self.env._("%(penalty)s was already contested.", penalty=self.display_name)
-        if self.env.user != self.branch_id.sudo().president_id:
+        branch = self.branch_id.sudo()
+        if self.env.user not in branch.president_id | branch.call_deputy_president_id:
             return self.env._("Only the president of %(branch)s contests its penalties.",
                               branch=self.branch_id.sudo().display_name)
         return None

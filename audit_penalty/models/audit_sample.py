@@ -43,7 +43,10 @@ class AuditSample(models.Model):
         help="The sampled day's call-tracking sheet.",
     )
     company_id = fields.Many2one(related="branch_id.company_id", store=True)
-    seed = fields.Char(readonly=True, help="The seed of the month's draw (revealed at the draw).")
+    # the month's seed gives every sub-branch's day: the auditors' only (a
+    # branch that read it on its own confirmed sample would know another's)
+    seed = fields.Char(readonly=True, groups="star_tiering.group_bank_auditor",
+                       help="The seed of the month's draw (revealed at the draw).")
     seed_hash = fields.Char(string="Seed SHA-256", readonly=True)
     commitment_id = fields.Many2one(
         "audit.seed.commitment", readonly=True, ondelete="restrict",

@@ -51,7 +51,9 @@ class AuditSeedCommitment(models.Model):
     committed_by_id = fields.Many2one("res.users", string="Committed by", readonly=True,
                                       default=lambda self: self.env.user)
     committed_date = fields.Datetime(string="Committed on", readonly=True, default=fields.Datetime.now)
-    revealed_seed = fields.Char(string="Seed", readonly=True, copy=False,
+    # the seed, with a branch's own days, gives that branch's sampled day: it
+    # is the auditors' (audit, HR, head office), never the branches'
+    revealed_seed = fields.Char(string="Seed", readonly=True, copy=False, groups="star_tiering.group_bank_auditor",
                                 help="The seed, revealed at the month's draw.")
     revealed_date = fields.Datetime(string="Revealed on", readonly=True, copy=False)
     withdraw_reason = fields.Text(string="Reason Withdrawn", readonly=True, copy=False)
@@ -145,7 +147,8 @@ class AuditSeedCommitment(models.Model):
                                      "revealed_date": fields.Datetime.now()})
         for commitment in to_reveal.sudo():
             commitment.message_post(body=Markup("<p>%s</p>") % self.env._(
-                "Seed revealed at the draw by %(user)s: %(seed)s", user=self.env.user.name, seed=seed,
+                "Seed revealed at the draw by %(user)s: it matches the commitment. The Audit Department, HR and "
+                "head office read it on the commitment and on each sample.", user=self.env.user.name,
             ))
 
     def action_withdraw(self, reason):

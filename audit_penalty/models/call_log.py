@@ -15,6 +15,8 @@ class CallLog(models.Model):
         return calls
 
     def write(self, vals):
+        # the user's access first: the lock's message names the audited branch and day
+        self.check_access("write")
         self.env["audit.sample"]._check_sheets_not_sampled(self.sudo().sheet_id)
         res = super().write(vals)
         if {"partner_id", "user_id", "call_start"} & set(vals):

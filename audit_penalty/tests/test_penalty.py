@@ -112,6 +112,15 @@ class TestPenaltyLedger(AuditPenaltyCase):
         with self.assertRaisesRegex(UserError, "not contested"):
             self.penalty_a.with_user(self.head_office_user).action_contest_cancel("changed my mind")
 
+    def test_the_deputy_president_contests(self):
+        """The deputy named on the branch signs in the president's place, and
+        contests in it too."""
+        self.branch_a.call_deputy_president_id = self.supervisor_a
+        self.penalty_a.with_user(self.hr).action_confirm()
+        self.penalty_a.with_user(self.supervisor_a).action_contest("The president is on leave; the lines were down")
+        self.assertEqual((self.penalty_a.contest_state, self.penalty_a.contested_by_id),
+                         ("contested", self.supervisor_a))
+
     def test_contest_cancelled(self):
         self.penalty_a.with_user(self.hr).action_confirm()
         self.penalty_b.with_user(self.hr).action_confirm()

@@ -36,7 +36,29 @@ class TestSample(AuditPenaltyCase):
         # the commitment is revealed, for everyone to check
         commitment = sample_a.commitment_id
         self.assertEqual((commitment.state, commitment.revealed_seed), ("revealed", SEED))
-        self.assertIn(f"Seed revealed at the draw by Auditor: {SEED}", self.bodies(commitment))
+        self.assertIn("Seed revealed at the draw by Auditor: it matches the commitment", self.bodies(commitment))
+        self.assertNotIn(SEED, self.bodies(commitment))
+
+    def test_the_seed_is_the_auditors(self):
+        """The seed and a branch's own days give its sampled day: branches
+        never read it, neither on the commitment nor on a sample."""
+        commitment = self.commit(SEED)
+        samples = self.draw(SEED)
+        sample_a = samples.filtered(lambda s: s.branch_id == self.branch_a)
+        sample_a.line_ids.with_user(self.auditor).write({"result": "verified"})
+        sample_a.with_user(self.auditor).action_confirm()
+        # the branch reads its confirmed sample, and the commitment's hash
+        self.assertEqual(sample_a.with_user(self.president_a).read(["sampled_date"])[0]["sampled_date"],
+                         sample_a.sampled_date)
+        self.assertEqual(commitment.with_user(self.teller_a1).read(["seed_hash"])[0]["seed_hash"], draw.seed_hash(SEED))
+        for user in (self.president_a, self.teller_a1):
+            with self.assertRaises(AccessError, msg=user.login):
+                commitment.with_user(user).read(["revealed_seed"])
+            with self.assertRaises(AccessError, msg=user.login):
+                sample_a.with_user(user).read(["seed"])
+        # audit, HR and head office read it
+        for user in (self.auditor, self.hr, self.head_office_user):
+            self.assertEqual(commitment.with_user(user).revealed_seed, SEED, user.login)
 
     def test_one_line_per_customer_called_that_day(self):
         self.commit(SEED)
@@ -219,6 +241,19 @@ class TestSample(AuditPenaltyCase):
         sample.with_user(self.auditor).action_confirm()
         sample.sheet_id.with_user(self.head_office_user).action_reopen("Typing error")
         call.with_user(self.teller_a1).write({"duration_seconds": 600})
+
+    def test_the_lock_names_no_day_to_those_without_access(self):
+        """Another branch's teller, or a president reopening, is refused by
+        the access rules before the lock's message could name the audited
+        branch and day."""
+        sample = self.draw_a_on_the_24th()
+        call = self.calls[D(2026, 11, 24)][0]
+        with self.assertRaises(AccessError) as refused:
+            call.with_user(self.teller_b).write({"needs": "anything"})
+        self.assertNotIn("audited", str(refused.exception))
+        self.submit_and_sign(sample.sheet_id)
+        with self.assertRaisesRegex(AccessError, "Only head office reopens"):
+            sample.sheet_id.with_user(self.president_b).action_reopen("curious")
 
     def draw_a_on_the_24th(self):
         """Draw branch A with a seed whose day is the 24th (found by the draw
