@@ -1,4 +1,6 @@
 from odoo import api, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 
 class CallLog(models.Model):
@@ -26,3 +28,14 @@ class CallLog(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_sampled(self):
         self.env["audit.sample"]._check_sheets_not_sampled(self.sudo().sheet_id)
+        # a call the auditors verified is evidence of a sample (and of its
+        # falsification penalty): it stays, even once its sheet is reopened
+        self.flush_recordset()
+        self.env["audit.sample.line"].flush_model(["call_ids"])
+        self.env.cr.execute(SQL(
+            "SELECT 1 FROM audit_sample_line_call_log_rel WHERE call_id = ANY(%s) LIMIT 1", self.ids,
+        ))
+        if self.env.cr.fetchone():
+            raise UserError(self.env._(
+                "A call verified by the Audit Department is the evidence of its sample: it cannot be deleted."
+            ))

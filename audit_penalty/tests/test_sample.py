@@ -241,6 +241,11 @@ class TestSample(AuditPenaltyCase):
         sample.with_user(self.auditor).action_confirm()
         sample.sheet_id.with_user(self.head_office_user).action_reopen("Typing error")
         call.with_user(self.teller_a1).write({"duration_seconds": 600})
+        # but a verified call stays: it is the sample's evidence
+        for user in (self.teller_a1, self.head_office_user, self.env.user):
+            with self.assertRaisesRegex(UserError, "evidence of its sample"):
+                call.with_user(user).unlink()
+        self.assertIn(call, sample.line_ids.call_ids)
 
     def test_the_lock_names_no_day_to_those_without_access(self):
         """Another branch's teller, or a president reopening, is refused by
