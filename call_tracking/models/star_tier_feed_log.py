@@ -316,22 +316,12 @@ class StarTierFeedLog(models.Model):
         ))
         cr.execute(SQL("DROP TABLE call_holding_check"))
         cr.execute(SQL("ANALYZE star_tier_feed_row"))
-        rows, updated, unchanged, stale_rows, rejected, feed_date = self.env.execute_query(SQL(
-            """
-            SELECT count(*),
-                   count(*) FILTER (WHERE status = 'updated'),
-                   count(*) FILTER (WHERE status = 'unchanged'),
-                   count(*) FILTER (WHERE status = 'stale'),
-                   count(*) FILTER (WHERE status = 'rejected'),
-                   max(as_of) FILTER (WHERE status IN ('updated', 'unchanged'))
-              FROM star_tier_feed_row
-            """
-        ))[0]
+        counts = self._feed_row_counts()
         # the customers the file no longer lists: cleared only by a snapshot
         # that is applied (some row accepted, not stale); a customer with a
         # row in the file, even a rejected one, is listed
         cleared = 0
-        if (updated or unchanged) and not self._holdings_listed_only():
+        if (counts["updated"] or counts["unchanged"]) and not self._holdings_listed_only():
             cleared = self.env.execute_query(SQL(
                 """
                 SELECT count(DISTINCT h.partner_id)
@@ -339,10 +329,7 @@ class StarTierFeedLog(models.Model):
                  WHERE NOT EXISTS (SELECT 1 FROM star_tier_feed_row r WHERE r.partner_id = h.partner_id)
                 """
             ))[0][0]
-        return {
-            "rows": rows, "updated": updated, "unchanged": unchanged, "stale": stale_rows,
-            "rejected": rejected, "feed_date": feed_date, "cleared": cleared,
-        }
+        return dict(counts, cleared=cleared)
 
     @api.model
     def _holdings_apply(self):

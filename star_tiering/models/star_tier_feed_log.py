@@ -975,6 +975,13 @@ class StarTierFeedLog(models.Model):
             dates=self._feed_sql_dates(SQL("SELECT date_text FROM parsed")),
         ))
         cr.execute(SQL("ANALYZE star_tier_feed_row"))
+        return self._feed_row_counts()
+
+    @api.model
+    def _feed_row_counts(self):
+        """The counts of the classified rows (star_tier_feed_row), whatever
+        the kind of file: rows, updated, unchanged, stale, rejected, and the
+        latest as-of date of the accepted ones (feed_date)."""
         rows, updated, unchanged, stale, rejected, feed_date = self.env.execute_query(SQL(
             """
             SELECT count(*),
