@@ -6,13 +6,11 @@ The shape of OCA's ``report_xlsx`` (``create_xlsx_report(docids, data)``,
 ``generate_xlsx_report(workbook, data, objs)``) on plain xlsxwriter, as
 call_tracking's call sheet; the file is kept as the bulletin's attachment."""
 import datetime
-import io
 
 import pytz
-import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
-from odoo import _lt, api, models
+from odoo import _lt, models
 
 from odoo.addons.star_tiering.wizard.star_tier_ledger_export import _display_width, _hf_text, _sheet_name
 
@@ -43,27 +41,12 @@ TOTAL_KINDS = ("number", "money")
 
 class AuditBulletinXlsxReport(models.AbstractModel):
     _name = "report.audit_penalty.bulletin_xlsx"
+    _inherit = "report.call_tracking.xlsx_abstract"
     _description = "Monthly Audit Bulletin (XLSX)"
+    _xlsx_model = "audit.bulletin"
 
-    @api.model
-    def get_workbook_options(self):
-        return {"in_memory": True}
-
-    @api.model
-    def create_xlsx_report(self, docids, data):
-        """XLSX bytes of the bulletins ``docids``, one worksheet each: (bytes, "xlsx")."""
-        objs = self.env["audit.bulletin"].browse(docids)
-        stream = io.BytesIO()
-        workbook = xlsxwriter.Workbook(stream, self.get_workbook_options())
-        self.generate_xlsx_report(workbook, data or {}, objs)
-        workbook.close()
-        return stream.getvalue(), "xlsx"
-
-    @api.model
-    def generate_xlsx_report(self, workbook, data, objs):
-        formats = self._formats(workbook)
-        for bulletin in objs:
-            self._write_bulletin(workbook, formats, bulletin)
+    def _write_record(self, workbook, formats, record):
+        return self._write_bulletin(workbook, formats, record)
 
     # ------------------------------------------------------------------
     def _formats(self, workbook):

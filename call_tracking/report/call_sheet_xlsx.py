@@ -9,14 +9,12 @@ is downloaded from a transient record through ``/web/content``, with no
 controller of our own (see readme/DESCRIPTION.md)."""
 import base64
 import datetime
-import io
 import re
 from urllib.parse import quote
 
 import pytz
-import xlsxwriter
 
-from odoo import _lt, api, fields, models
+from odoo import _lt, fields, models
 
 from odoo.addons.star_tiering.wizard.star_tier_ledger_export import _display_width, _hf_text, _sheet_name
 
@@ -57,27 +55,12 @@ def mask_phone(number):
 
 class CallSheetXlsxReport(models.AbstractModel):
     _name = "report.call_tracking.call_sheet_xlsx"
+    _inherit = "report.call_tracking.xlsx_abstract"
     _description = "Call-Tracking Sheet (XLSX)"
+    _xlsx_model = "call.sheet"
 
-    @api.model
-    def get_workbook_options(self):
-        return {"in_memory": True}
-
-    @api.model
-    def create_xlsx_report(self, docids, data):
-        """XLSX bytes of the sheets ``docids``, one worksheet each: (bytes, "xlsx")."""
-        objs = self.env["call.sheet"].browse(docids)
-        stream = io.BytesIO()
-        workbook = xlsxwriter.Workbook(stream, self.get_workbook_options())
-        self.generate_xlsx_report(workbook, data or {}, objs)
-        workbook.close()
-        return stream.getvalue(), "xlsx"
-
-    @api.model
-    def generate_xlsx_report(self, workbook, data, objs):
-        formats = self._formats(workbook)
-        for sheet in objs:
-            self._write_sheet(workbook, formats, sheet)
+    def _write_record(self, workbook, formats, record):
+        return self._write_sheet(workbook, formats, record)
 
     # ------------------------------------------------------------------
     def _formats(self, workbook):
