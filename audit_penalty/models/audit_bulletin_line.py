@@ -8,16 +8,9 @@ from odoo.tools import format_date
 from .constants import CONTEST_STATES
 
 
-class _LineTransition:
-    __slots__ = ()
-
-
-_TRANSITION = _LineTransition()
-TRANSITION_KEY = "audit_bulletin_line_transition"
-
-
 class AuditBulletinLine(models.Model):
     _name = "audit.bulletin.line"
+    _inherit = ["call.transition.mixin"]
     _description = "Monthly Audit Bulletin Line"
     _order = "bulletin_id, rank, branch_code, id"
     _rec_name = "branch_id"
@@ -95,12 +88,6 @@ class AuditBulletinLine(models.Model):
     # ------------------------------------------------------------------
     # Written by the bulletin only
     # ------------------------------------------------------------------
-    def _transition(self):
-        return self.sudo().with_context(**{TRANSITION_KEY: _TRANSITION})
-
-    def _is_transition(self):
-        return self.env.context.get(TRANSITION_KEY) is _TRANSITION
-
     @api.model_create_multi
     def create(self, vals_list):
         if not self._is_transition():

@@ -11,21 +11,10 @@ from . import draw
 from .constants import CHATTER_FIELD_PREFIXES, GROUP_AUDIT, SAMPLE_STATES
 
 
-class _SampleTransition:
-    """Marks the context of the sample's own transitions (draw, confirm):
-    only server code can put this object in a context."""
-
-    __slots__ = ()
-
-
-_TRANSITION = _SampleTransition()
-TRANSITION_KEY = "audit_sample_transition"
-
-
 class AuditSample(models.Model):
     _name = "audit.sample"
     _description = "Audit Sample"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "call.transition.mixin"]
     _order = "period desc, branch_id"
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -121,12 +110,6 @@ class AuditSample(models.Model):
     # ------------------------------------------------------------------
     # Immutability: what the draw stored is final; lines change while open
     # ------------------------------------------------------------------
-    def _is_transition(self):
-        return self.env.context.get(TRANSITION_KEY) is _TRANSITION
-
-    def _transition(self):
-        return self.sudo().with_context(**{TRANSITION_KEY: _TRANSITION})
-
     @api.model_create_multi
     def create(self, vals_list):
         if not self._is_transition():

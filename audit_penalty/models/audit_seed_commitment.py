@@ -24,18 +24,12 @@ COMMITMENT_STATES = [
 ]
 
 
-class _CommitmentTransition:
-    __slots__ = ()
-
-
-_TRANSITION = _CommitmentTransition()
-TRANSITION_KEY = "audit_seed_commitment_transition"
 
 
 class AuditSeedCommitment(models.Model):
     _name = "audit.seed.commitment"
     _description = "Audit Seed Commitment"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "call.transition.mixin"]
     _order = "period desc"
     _rec_name = "name"
 
@@ -70,12 +64,6 @@ class AuditSeedCommitment(models.Model):
     def _compute_name(self):
         for commitment in self:
             commitment.name = draw.period_key(commitment.period) if commitment.period else False
-
-    def _is_transition(self):
-        return self.env.context.get(TRANSITION_KEY) is _TRANSITION
-
-    def _transition_write(self, vals):
-        return self.sudo().with_context(**{TRANSITION_KEY: _TRANSITION}).write(vals)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -1,4 +1,5 @@
 from . import bank_branch
+from . import transition_mixin
 from . import call_sheet
 from . import call_log
 from . import res_partner

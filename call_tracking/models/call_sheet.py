@@ -17,16 +17,6 @@ from .constants import LOCKED_STATES, SHEET_STATES
 _logger = logging.getLogger(__name__)
 
 
-class _SheetTransition:
-    """Marks the context of the sheet's own transitions (submit, sign,
-    reopen). Contexts sent by clients are JSON: only server code can put this
-    object in one, so no client can forge a signature by writing the state."""
-
-    __slots__ = ()
-
-
-_TRANSITION = _SheetTransition()
-TRANSITION_KEY = "call_sheet_transition"
 
 # What staff may write on a draft sheet.
 STAFF_FIELDS = frozenset({"shortfall_reason", "designated_user_ids"})
@@ -43,7 +33,7 @@ WORKFLOW_FIELDS = frozenset({
 class CallSheet(models.Model):
     _name = "call.sheet"
     _description = "Daily Call-Tracking Sheet"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "call.transition.mixin"]
     _order = "date desc, branch_id"
 
     branch_id = fields.Many2one(
@@ -405,15 +395,6 @@ class CallSheet(models.Model):
     # ------------------------------------------------------------------
     # Immutability: a signed sheet is final
     # ------------------------------------------------------------------
-    def _is_transition(self):
-        return self.env.context.get(TRANSITION_KEY) is _TRANSITION
-
-    def _transition_write(self, vals):
-        """Write the state and the signatures, after the transition checked
-        the state, the user and the branch (sudo: the signatory's right comes
-        from the branch's settings, not from a record rule)."""
-        return self.sudo().with_context(**{TRANSITION_KEY: _TRANSITION}).write(vals)
-
     def _is_head_office(self):
         return self.env.su or self.env.user.has_group("star_tiering.group_bank_head_office")
 
