@@ -5,7 +5,6 @@ lines and the XLSX), posts each sub-branch its own line on its thread and
 moves the month's penalties to *Notified*."""
 import re
 
-from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -30,15 +29,6 @@ TOTAL_FIGURES = (
 LIST_LIMIT = 10
 
 
-class _BulletinTransition:
-    """Marks the context of the bulletin's own transitions (generate,
-    publish): only server code can put this object in a context."""
-
-    __slots__ = ()
-
-
-_TRANSITION = _BulletinTransition()
-TRANSITION_KEY = "audit_bulletin_transition"
 
 
 def rank_totals(totals):
@@ -54,7 +44,7 @@ def rank_totals(totals):
 class AuditBulletin(models.Model):
     _name = "audit.bulletin"
     _description = "Monthly Audit Bulletin"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "call.transition.mixin"]
     _order = "period desc"
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -95,7 +85,7 @@ class AuditBulletin(models.Model):
     @api.model
     def _default_period(self):
         """The bank's previous month: the one due for its bulletin."""
-        return self.env["bank.branch"]._bank_today().replace(day=1) - relativedelta(months=1)
+        return self.env["audit.penalty"]._previous_month()
 
     @api.depends("period")
     def _compute_name(self):
@@ -115,12 +105,6 @@ class AuditBulletin(models.Model):
         if not any(self.env.user.has_group(group) for group in BULLETIN_GROUPS):
             raise AccessError(self.env._(
                 "HR & General Affairs and the Audit Department prepare and publish the monthly bulletin."))
-
-    def _is_transition(self):
-        return self.env.context.get(TRANSITION_KEY) is _TRANSITION
-
-    def _transition(self):
-        return self.sudo().with_context(**{TRANSITION_KEY: _TRANSITION})
 
     def _check_draft(self):
         published = self.sudo().filtered(lambda bulletin: bulletin.state != "draft")

@@ -5,6 +5,7 @@ a branch president may contest it and head office decides, in the open."""
 import calendar
 from collections import defaultdict
 
+from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -25,19 +26,6 @@ from .constants import (
 )
 from .draw import period_key
 
-
-class _PenaltyTransition:
-    """Marks the context of the ledger's own transitions (confirm, contest,
-    decide, notify). Contexts sent by clients are JSON: only server code can
-    put this object in one, so no client can confirm or cancel a penalty by
-    writing its fields."""
-
-    __slots__ = ()
-
-
-_TRANSITION = _PenaltyTransition()
-TRANSITION_KEY = "audit_penalty_transition"
-
 # What the owning department may still write on a draft; everything else is
 # computed by the checks, or written by the transitions.
 DRAFT_EDITABLE_FIELDS = frozenset({"note"})
@@ -52,7 +40,7 @@ def month_bounds(day):
 class AuditPenalty(models.Model):
     _name = "audit.penalty"
     _description = "Audit Penalty"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "call.transition.mixin"]
     _order = "period desc, branch_id, kind"
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -179,15 +167,6 @@ class AuditPenalty(models.Model):
     # ------------------------------------------------------------------
     # Who does what
     # ------------------------------------------------------------------
-    def _is_transition(self):
-        return self.env.context.get(TRANSITION_KEY) is _TRANSITION
-
-    def _transition_write(self, vals):
-        """Write workflow fields after the transition checked the state and
-        the user (sudo: the president's or head office's right comes from
-        the branch and the group, not from the ledger's access rights)."""
-        return self.sudo().with_context(**{TRANSITION_KEY: _TRANSITION}).write(vals)
-
     @api.model
     def _check_department(self, kinds):
         """The current user runs the check that produces ``kinds``: HR &
@@ -387,6 +366,12 @@ class AuditPenalty(models.Model):
     # Month checks shared by the wizards
     # ------------------------------------------------------------------
     @api.model
+    def _previous_month(self):
+        """The first day of the bank's previous month: the one due for its
+        check, its draw and its bulletin."""
+        return self.env["bank.branch"]._bank_today().replace(day=1) - relativedelta(months=1)
+
+    @api.model
     def _check_month_over(self, month):
         """(first, last) day of the month of ``month``, refused unless the
         month is over for the bank (its last day is before the bank's today)."""
@@ -535,7 +520,7 @@ class AuditPenalty(models.Model):
             })
             lines.append(days)
         penalties = self.sudo().with_context(
-            mail_create_nolog=True, mail_notrack=True, **{TRANSITION_KEY: _TRANSITION}
+            mail_create_nolog=True, mail_notrack=True, **self._transition_context()
         ).create(vals_list)
         self.env["audit.penalty.line"]._insert_days(penalties, lines)
         return penalties.with_env(self.env)

@@ -1,7 +1,5 @@
 import secrets
 
-from dateutil.relativedelta import relativedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -28,7 +26,7 @@ class AuditSamplingWizard(models.TransientModel):
 
     @api.model
     def _default_month(self):
-        return self.env["bank.branch"]._bank_today().replace(day=1) - relativedelta(months=1)
+        return self.env["audit.penalty"]._previous_month()
 
     @api.depends("month")
     def _compute_commitment_hash(self):

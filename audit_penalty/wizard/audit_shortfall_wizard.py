@@ -1,4 +1,3 @@
-from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
@@ -21,7 +20,7 @@ class AuditShortfallWizard(models.TransientModel):
     @api.model
     def _default_month(self):
         """The previous month of the bank: the one due for its check."""
-        return self.env["bank.branch"]._bank_today().replace(day=1) - relativedelta(months=1)
+        return self.env["audit.penalty"]._previous_month()
 
     def action_compute(self):
         """Create or replace the month's draft shortfall penalties and show them."""
