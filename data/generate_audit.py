@@ -29,7 +29,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from generate_bank import add_db_arguments, main_language, odoo_config_args
+from generate_bank import add_db_arguments, main_language, open_registry
 from generate_calls import previous_month
 
 
@@ -132,12 +132,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     import odoo
-    from odoo.modules.registry import Registry
 
-    odoo.tools.config.parse_config(odoo_config_args(args), setup_logging=True)
-    registry = Registry(args.database)
-    if "audit.penalty" not in registry:
-        print(f"audit_penalty is not installed in {args.database!r}.", file=sys.stderr)
+    registry = open_registry(args, "audit.penalty", "audit_penalty")
+    if registry is None:
         return 2
     month = datetime.date.fromisoformat(f"{args.month}-01") if args.month else None
     with registry.cursor() as cr:

@@ -576,6 +576,22 @@ def add_db_arguments(parser):
                         help="default: this repository and Odoo's core addons")
 
 
+def open_registry(args, model, addon):
+    """Odoo's registry of --database, configured from ``args``; None (and a
+    message) when ``addon``, which holds ``model``, is not installed there."""
+    # pylint: disable=print-used  # a command-line tool: what it prints is its output
+    import odoo
+    from odoo.modules.registry import Registry
+
+    odoo.tools.config.parse_config(odoo_config_args(args), setup_logging=True)
+    registry = Registry(args.database)
+    if model not in registry:
+        print(f"{addon} is not installed in {args.database!r}: install it first (odoo -i {addon}).",
+              file=sys.stderr)
+        return None
+    return registry
+
+
 def format_logins(logins):
     lines = [f"{'login':<28} {'password':<9} {'role':<28} branch"]
     lines += [f"{login:<28} {password:<9} {role:<28} {branch}" for login, password, role, branch in logins]
@@ -597,14 +613,10 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     import odoo
-    from odoo.modules.registry import Registry
 
-    odoo.tools.config.parse_config(odoo_config_args(args), setup_logging=True)
     started = time.perf_counter()
-    registry = Registry(args.database)
-    if "bank.branch" not in registry:
-        print(f"star_tiering is not installed in {args.database!r}: install it first (odoo -i star_tiering).",
-              file=sys.stderr)
+    registry = open_registry(args, "bank.branch", "star_tiering")
+    if registry is None:
         return 2
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})

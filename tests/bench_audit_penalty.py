@@ -45,7 +45,14 @@ from bench_call_tracking import (  # noqa: E402
     month_bounds,
     update_addons,
 )
-from bench_star_tiering import database_exists, drop_database, log, machine_context, peak_mib  # noqa: E402
+from bench_star_tiering import (  # noqa: E402
+    add_bench_db_arguments,
+    database_exists,
+    drop_or_keep,
+    log,
+    machine_context,
+    peak_mib,
+)
 
 TARGET_SHORTFALL_S = 5.0
 TARGET_DRAW_S = 2.0
@@ -215,11 +222,7 @@ def main(argv=None):
     parser.add_argument("--database", "-d", help="database name (default bench_audit_penalty_<pid>)")
     parser.add_argument("--keep-db", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse-db", action="store_true", help="use an existing database (see above)")
-    parser.add_argument("--db_host", default=os.environ.get("PGHOST", "localhost"))
-    parser.add_argument("--db_port", default=os.environ.get("PGPORT"))
-    parser.add_argument("--db_user", default=os.environ.get("PGUSER", "odoo"))
-    parser.add_argument("--db_password", default=os.environ.get("PGPASSWORD", "odoo"))
-    parser.add_argument("--addons-path", dest="addons_path", help="default: this repository and Odoo's core addons")
+    add_bench_db_arguments(parser)
     args = parser.parse_args(argv)
     args.database = args.database or f"bench_audit_penalty_{os.getpid()}"
     exists = database_exists(args, args.database)
@@ -285,14 +288,7 @@ def main(argv=None):
             r["rss_peak"] = peak_mib()
         print_report(r)
     finally:
-        if not args.keep_db and not args.reuse_db:
-            try:
-                drop_database(args, args.database)
-                log(f"Dropped database {args.database}.")
-            except Exception as exc:  # report, keep the original error
-                log(f"Could not drop database {args.database}: {exc}")
-        else:
-            log(f"Kept database {args.database}.")
+        drop_or_keep(args, keep=args.keep_db or args.reuse_db)
     return 0
 
 

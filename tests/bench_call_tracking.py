@@ -47,7 +47,14 @@ sys.path.insert(0, os.path.join(REPO, "data"))
 sys.path.insert(0, os.path.join(REPO, "tests"))
 
 import generate_bank as gb  # noqa: E402
-from bench_star_tiering import database_exists, drop_database, log, machine_context, peak_mib  # noqa: E402
+from bench_star_tiering import (  # noqa: E402
+    add_bench_db_arguments,
+    database_exists,
+    drop_or_keep,
+    log,
+    machine_context,
+    peak_mib,
+)
 
 TARGET_LOG_CALL_MS = 50.0
 TARGET_SCREEN_PREVIEW_S = 15.0
@@ -473,11 +480,7 @@ def main(argv=None):
     parser.add_argument("--keep-db", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse-db", action="store_true",
                         help="time the phases on an existing database built by an earlier --keep-db run")
-    parser.add_argument("--db_host", default=os.environ.get("PGHOST", "localhost"))
-    parser.add_argument("--db_port", default=os.environ.get("PGPORT"))
-    parser.add_argument("--db_user", default=os.environ.get("PGUSER", "odoo"))
-    parser.add_argument("--db_password", default=os.environ.get("PGPASSWORD", "odoo"))
-    parser.add_argument("--addons-path", dest="addons_path", help="default: this repository and Odoo's core addons")
+    add_bench_db_arguments(parser)
     args = parser.parse_args(argv)
     args.database = args.database or f"bench_call_tracking_{os.getpid()}"
     exists = database_exists(args, args.database)
@@ -557,14 +560,7 @@ def main(argv=None):
             r["rss_peak"] = peak_mib()
         print_report(args, r)
     finally:
-        if not args.keep_db and not args.reuse_db:
-            try:
-                drop_database(args, args.database)
-                log(f"Dropped database {args.database}.")
-            except Exception as exc:  # report, keep the original error
-                log(f"Could not drop database {args.database}: {exc}")
-        else:
-            log(f"Kept database {args.database}.")
+        drop_or_keep(args, keep=args.keep_db or args.reuse_db)
     return 0
 
 

@@ -205,6 +205,28 @@ def drop_database(args, name):
     shutil.rmtree(odoo.tools.config.filestore(name), ignore_errors=True)
 
 
+def add_bench_db_arguments(parser):
+    """The connection options every benchmark takes (PG* variables, else odoo/odoo on localhost)."""
+    parser.add_argument("--db_host", default=os.environ.get("PGHOST", "localhost"))
+    parser.add_argument("--db_port", default=os.environ.get("PGPORT"))
+    parser.add_argument("--db_user", default=os.environ.get("PGUSER", "odoo"))
+    parser.add_argument("--db_password", default=os.environ.get("PGPASSWORD", "odoo"))
+    parser.add_argument("--addons-path", dest="addons_path", help="default: this repository and Odoo's core addons")
+
+
+def drop_or_keep(args, keep):
+    """Drop the benchmark's database at the end (reporting, not raising, a
+    failure), unless ``keep``."""
+    if keep:
+        log(f"Kept database {args.database}.")
+        return
+    try:
+        drop_database(args, args.database)
+        log(f"Dropped database {args.database}.")
+    except Exception as exc:  # report, keep the original error
+        log(f"Could not drop database {args.database}: {exc}")
+
+
 def vacuum_analyze(args):
     """VACUUM ANALYZE the tables the engine touches (own autocommit connection;
     the Odoo cursor must have committed)."""
@@ -1066,11 +1088,7 @@ def main(argv=None):
     parser.add_argument("--auto-explain", type=int, metavar="MS",
                         help="log the analysed plan of every statement slower than MS milliseconds to the "
                         "PostgreSQL server log (auto_explain; needs a superuser; slows the runs)")
-    parser.add_argument("--db_host", default=os.environ.get("PGHOST", "localhost"))
-    parser.add_argument("--db_port", default=os.environ.get("PGPORT"))
-    parser.add_argument("--db_user", default=os.environ.get("PGUSER", "odoo"))
-    parser.add_argument("--db_password", default=os.environ.get("PGPASSWORD", "odoo"))
-    parser.add_argument("--addons-path", dest="addons_path", help="default: this repository and Odoo's core addons")
+    add_bench_db_arguments(parser)
     args = parser.parse_args(argv)
     args.database = args.database or f"bench_star_tiering_{os.getpid()}"
 
@@ -1127,14 +1145,7 @@ def main(argv=None):
                 log(f"  ABORTED: {exc}")
         print_report(args, r)
     finally:
-        if not args.keep_db:
-            try:
-                drop_database(args, args.database)
-                log(f"Dropped database {args.database}.")
-            except Exception as exc:  # report, keep the original error
-                log(f"Could not drop database {args.database}: {exc}")
-        else:
-            log(f"Kept database {args.database}.")
+        drop_or_keep(args, keep=args.keep_db)
     return 0
 
 
